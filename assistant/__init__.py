@@ -1,0 +1,1 @@
+"""Retrieval policy, prompts, LLM clients, answers, citations and claim checks."""

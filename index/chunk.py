@@ -1,0 +1,31 @@
+"""A chunk: a span of one page, the unit that is embedded, searched and cited."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """`text == page.text[start:end]` for the page it came from; ids are deterministic."""
+
+    id: str
+    doc_id: str
+    page: int
+    start: int
+    end: int
+    text: str
+    lang: str
+
+    @staticmethod
+    def make_id(doc_id: str, page: int, start: int, end: int) -> str:
+        # Readable and stable: the same document, page and span give the same id.
+        return f"{doc_id}:p{page}:{start}-{end}"
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Chunk:
+        return cls(**data)

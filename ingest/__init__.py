@@ -1,0 +1,1 @@
+"""Sources, link discovery, fetching, parsing, chunking and the ingest run."""

@@ -1,0 +1,96 @@
+"""The ingested corpus on disk: source records, documents and chunks.
+
+Layout under the data directory:
+    corpus/sources.json          every source and what became of it
+    corpus/documents/<id>.json   page-numbered text of each document
+    corpus/chunks.jsonl          the chunks, in document and page order
+    added.json                   sources a user added with `kilde ingest ...`
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from index.chunk import Chunk
+from index.document import Document
+from ingest.atomic import write_atomic
+from ingest.settings import SourceSpec
+from ingest.source import SourceRecord
+
+
+class CorpusStore:
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.root = data_dir / "corpus"
+
+    @property
+    def http_cache_dir(self) -> Path:
+        return self.data_dir / "http"
+
+    @property
+    def parse_cache_dir(self) -> Path:
+        return self.data_dir / "parsed"
+
+    def exists(self) -> bool:
+        return (self.root / "sources.json").is_file()
+
+    def write(
+        self, records: Sequence[SourceRecord], documents: Sequence[Document], chunks: Sequence[Chunk]
+    ) -> None:
+        """Documents and chunks first, the source list last: it marks a complete corpus."""
+        folder = self.root / "documents"
+        for document in documents:
+            write_atomic(folder / f"{document.id}.json", _dumps(document.to_json()))
+        keep = {f"{d.id}.json" for d in documents}
+        for stale in folder.glob("*.json"):
+            if stale.name not in keep:
+                stale.unlink()
+        lines = "".join(json.dumps(c.to_json(), ensure_ascii=False) + "\n" for c in chunks)
+        write_atomic(self.root / "chunks.jsonl", lines.encode("utf-8"))
+        write_atomic(self.root / "sources.json", _dumps([r.to_json() for r in records]))
+
+    def sources(self) -> list[SourceRecord]:
+        path = self.root / "sources.json"
+        if not path.is_file():
+            return []
+        return [SourceRecord.from_json(item) for item in json.loads(path.read_text("utf-8"))]
+
+    def documents(self) -> list[Document]:
+        folder = self.root / "documents"
+        return [
+            Document.from_json(json.loads(p.read_text("utf-8")))
+            for p in sorted(folder.glob("*.json"))
+        ]
+
+    def chunks(self) -> list[Chunk]:
+        path = self.root / "chunks.jsonl"
+        if not path.is_file():
+            return []
+        with path.open(encoding="utf-8") as handle:
+            return [Chunk.from_json(json.loads(line)) for line in handle if line.strip()]
+
+    def added(self) -> list[SourceSpec]:
+        path = self.data_dir / "added.json"
+        if not path.is_file():
+            return []
+        return [SourceSpec.model_validate(item) for item in json.loads(path.read_text("utf-8"))]
+
+    def add(self, specs: Iterable[SourceSpec]) -> list[SourceSpec]:
+        """Remember sources a user added, so later runs keep them; returns the full list."""
+        current = self.added()
+        known = {s.location() for s in current}
+        for spec in specs:
+            if spec.location() not in known:
+                current.append(spec)
+                known.add(spec.location())
+        write_atomic(
+            self.data_dir / "added.json",
+            _dumps([s.model_dump(exclude_none=True) for s in current]),
+        )
+        return current
+
+
+def _dumps(data: object) -> bytes:
+    return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")

@@ -1,0 +1,69 @@
+"""Progress on long work: a bar on a terminal, silence otherwise."""
+
+from __future__ import annotations
+
+import sys
+from types import TracebackType
+from typing import Protocol, TextIO
+
+
+class Bar(Protocol):
+    def advance(self, note: str = "") -> None: ...
+    def __enter__(self) -> Bar: ...
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
+
+
+class Progress(Protocol):
+    def bar(self, label: str, total: int) -> Bar: ...
+
+
+class _SilentBar:
+    def advance(self, note: str = "") -> None:
+        pass
+
+    def __enter__(self) -> _SilentBar:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        pass
+
+
+class SilentProgress:
+    def bar(self, label: str, total: int) -> Bar:
+        return _SilentBar()
+
+
+class _TqdmBar:
+    def __init__(self, label: str, total: int, stream: TextIO) -> None:
+        from tqdm import tqdm  # lazy: only terminals draw bars
+
+        self._bar = tqdm(total=total, desc=label, unit="doc", file=stream, leave=True)
+
+    def advance(self, note: str = "") -> None:
+        if note:
+            self._bar.set_postfix_str(note[:40], refresh=False)
+        self._bar.update(1)
+
+    def __enter__(self) -> _TqdmBar:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._bar.close()
+
+
+class TerminalProgress:
+    """Draws bars on `stream` when it is a terminal; quiet in pipes, logs and CI."""
+
+    def __init__(self, stream: TextIO = sys.stderr) -> None:
+        self._stream = stream
+
+    def bar(self, label: str, total: int) -> Bar:
+        if not self._stream.isatty():
+            return _SilentBar()
+        return _TqdmBar(label, total, self._stream)

@@ -1,0 +1,68 @@
+"""Splitting text into sentences, as character spans into the original text."""
+
+from __future__ import annotations
+
+import re
+
+# Abbreviations after which a full stop does not end a sentence (lower-cased).
+_ABBREVIATIONS = frozenset(
+    "bl.a m.fl f.eks dvs d.v.s etc ca jf kap nr mht vs e.g i.e cf al dr mr mrs ms prof "
+    "st no fig vol pp p s inc ltd co dept u.s u.k e.u mill mrd".split()
+)
+# A candidate end: terminal punctuation, optional closing quotes or brackets, then space.
+_END = re.compile(r"[.!?…]+[»”\"')\]]*(?=\s)")
+_PARAGRAPH = re.compile(r"\n\s*\n")
+_LINE = re.compile(r"\n")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Spans `(start, end)` of the sentences in `text`, trimmed of surrounding space.
+
+    A sentence ends at terminal punctuation followed by an upper-case letter,
+    digit or opening quote, at a blank line, or at a line break that is not
+    followed by a lower-case continuation (slides and lists end lines without
+    punctuation). Every non-space character belongs to exactly one span.
+    """
+    cuts = sorted(set(_cuts(text)))
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for cut in [*cuts, len(text)]:
+        span = _trim(text, start, cut)
+        if span is not None:
+            spans.append(span)
+        start = cut
+    return spans
+
+
+def _cuts(text: str) -> list[int]:
+    cuts = [m.end() for m in _PARAGRAPH.finditer(text)]
+    for m in _LINE.finditer(text):
+        following = text[m.end() : m.end() + 1]
+        if following and not following.islower():
+            cuts.append(m.end())
+    for m in _END.finditer(text):
+        if _ends_sentence(text, m.start(), m.end()):
+            cuts.append(m.end())
+    return cuts
+
+
+def _ends_sentence(text: str, dot: int, end: int) -> bool:
+    following = text[end:].lstrip()[:1]
+    if not following or following.islower() or following in ",;:":
+        return False
+    if text[dot] != ".":
+        return True
+    word = re.search(r"(\S+)$", text[:dot])
+    token = word.group(1).lower().lstrip("(«“\"'") if word else ""
+    if token in _ABBREVIATIONS or token.rstrip(".") in _ABBREVIATIONS:
+        return False
+    # Initials ("A. Smith") and ordinals ("25. september") are not sentence ends.
+    return not (len(token) == 1 and token.isalpha()) and not (token.isdigit() and len(token) <= 2)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if start < end else None

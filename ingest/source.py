@@ -1,0 +1,70 @@
+"""The record of one source: where it came from, how, and what became of it."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+# How the bytes were obtained.
+OBTAINED = ("direct", "rewritten", "archived", "cached", "bundled", "local", "failed")
+# What became of the source: in the corpus, could not be had, or deliberately left out.
+STATUSES = ("ok", "failed", "skipped")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """The passage of a root source that refers to (links) this source."""
+
+    doc_id: str
+    page: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    id: str
+    title: str
+    title_from: str  # config | report | metadata | url | file
+    url: str | None
+    final_url: str | None
+    path: str | None
+    kind: str | None
+    obtained: str
+    status: str
+    error: str | None = None
+    pages: int = 0
+    chunks: int = 0
+    lang: str = "und"
+    sha256: str | None = None
+    parent: str | None = None  # the root source that links this one
+    mentioned_at: Mention | None = None
+    warnings: tuple[str, ...] = ()
+    attempts: tuple[str, ...] = ()
+    provenance: dict[str, str] = field(default_factory=dict)  # author, date, publisher
+
+    @property
+    def mentioned_in(self) -> str | None:
+        return self.mentioned_at.text if self.mentioned_at else None
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["mentioned_in"] = self.mentioned_in
+        data["warnings"] = list(self.warnings)
+        data["attempts"] = list(self.attempts)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SourceRecord:
+        data = dict(data)
+        data.pop("mentioned_in", None)
+        mention = data.pop("mentioned_at", None)
+        return cls(
+            **{
+                **data,
+                "mentioned_at": Mention(**mention) if mention else None,
+                "warnings": tuple(data.get("warnings", ())),
+                "attempts": tuple(data.get("attempts", ())),
+            }
+        )

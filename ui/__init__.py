@@ -1,0 +1,1 @@
+"""User interfaces: the `kilde` command line and the Gradio app."""

@@ -1,0 +1,15 @@
+"""Settings for the web app."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class UISettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=7860, ge=1, le=65535)
+    language: str = "nb"  # interface language: nb (bokmål) or en
+    max_upload_mb: int = Field(default=50, ge=1)
+    max_queue: int = Field(default=32, ge=1)
