@@ -25,7 +25,9 @@ class Chunker:
 
     def __post_init__(self) -> None:
         if self.size < 1 or not 0 <= self.overlap < self.size:
-            raise ValueError(f"chunk size {self.size} / overlap {self.overlap}: need 0 <= overlap < size")
+            raise ValueError(
+                f"chunk size {self.size} / overlap {self.overlap}: need 0 <= overlap < size"
+            )
 
     def chunk(self, document: Document) -> list[Chunk]:
         chunks: list[Chunk] = []
@@ -34,7 +36,9 @@ class Chunker:
         return chunks
 
     def _chunk_page(self, document: Document, page: Page) -> list[Chunk]:
-        units = [piece for span in split_sentences(page.text) for piece in self._fit(page.text, span)]
+        units = [
+            piece for span in split_sentences(page.text) for piece in self._fit(page.text, span)
+        ]
         return [
             Chunk(
                 id=Chunk.make_id(document.id, page.number, start, end),

@@ -37,7 +37,10 @@ class CorpusStore:
         return (self.root / "sources.json").is_file()
 
     def write(
-        self, records: Sequence[SourceRecord], documents: Sequence[Document], chunks: Sequence[Chunk]
+        self,
+        records: Sequence[SourceRecord],
+        documents: Sequence[Document],
+        chunks: Sequence[Chunk],
     ) -> None:
         """Documents and chunks first, the source list last: it marks a complete corpus."""
         folder = self.root / "documents"

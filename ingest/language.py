@@ -28,7 +28,7 @@ _MIN_VOTES = 2
 def detect_language(text: str, *, default: str = "und") -> str:
     """ "no", "en", or `default` when the text gives too little evidence."""
     words = [w.lower() for w in _WORD.findall(text)]
-    norwegian = sum(w in _NORWEGIAN for w in words)
+    norwegian: float = sum(w in _NORWEGIAN for w in words)
     english = sum(w in _ENGLISH for w in words)
     # Letters only Norwegian uses count as a weak vote.
     norwegian_letters = len(re.findall(r"[æøåÆØÅ]", text))

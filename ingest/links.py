@@ -50,7 +50,9 @@ class LinkPolicy:
             if rule is not None:
                 dropped[url] = DroppedLink(url, f"matches links.drop rule {rule!r}")
             elif len(kept) >= self._max_links:
-                dropped[url] = DroppedLink(url, f"more than {self._max_links} links (links.max_links)")
+                dropped[url] = DroppedLink(
+                    url, f"more than {self._max_links} links (links.max_links)"
+                )
             else:
                 kept[url] = Link(url=url, written=mention.written, offset=mention.offset)
         return list(kept.values()), list(dropped.values())

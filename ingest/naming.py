@@ -63,7 +63,8 @@ class LinkNamer:
         tokens = url_tokens(url)
         if not tokens:
             return LinkName(None, None)
-        captions = [p for p in self._lines if len(p.text) <= _CAPTION_MAX]
+        # A line that carries a URL is prose around a link, not a title for it.
+        captions = [p for p in self._lines if len(p.text) <= _CAPTION_MAX and "://" not in p.text]
         caption = self._best(captions, tokens)
         if caption is not None:
             caption = self._with_title_line(caption)
@@ -155,7 +156,9 @@ def _initials(text: str) -> set[str]:
     found: set[str] = set()
     for run in re.findall(r"(?:[A-ZÆØÅÉ][\w’'-]*\s+)*[A-ZÆØÅÉ][\w’'-]*", text):
         letters = "".join(_fold(p)[0] for w in run.split() for p in w.split("-") if p)
-        found.update(letters[i:j] for i in range(len(letters)) for j in range(i + 2, len(letters) + 1))
+        found.update(
+            letters[i:j] for i in range(len(letters)) for j in range(i + 2, len(letters) + 1)
+        )
     return found
 
 

@@ -11,7 +11,10 @@ class Bar(Protocol):
     def advance(self, note: str = "") -> None: ...
     def __enter__(self) -> Bar: ...
     def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
     ) -> None: ...
 
 
@@ -27,7 +30,10 @@ class _SilentBar:
         return self
 
     def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         pass
 
@@ -52,7 +58,10 @@ class _TqdmBar:
         return self
 
     def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self._bar.close()
 
@@ -60,10 +69,12 @@ class _TqdmBar:
 class TerminalProgress:
     """Draws bars on `stream` when it is a terminal; quiet in pipes, logs and CI."""
 
-    def __init__(self, stream: TextIO = sys.stderr) -> None:
+    def __init__(self, stream: TextIO | None = None) -> None:
         self._stream = stream
 
     def bar(self, label: str, total: int) -> Bar:
-        if not self._stream.isatty():
+        # sys.stderr is looked up now, not at import: it may have been replaced.
+        stream = self._stream or sys.stderr
+        if not stream.isatty():
             return _SilentBar()
-        return _TqdmBar(label, total, self._stream)
+        return _TqdmBar(label, total, stream)

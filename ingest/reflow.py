@@ -14,7 +14,7 @@ from dataclasses import dataclass
 _URL_LINE = re.compile(r"^(?:https?://\S+\s*)+$")
 _URL = re.compile(r"https?://\S+")
 _BULLET = re.compile(r"^(?:[•◦▪‣∙·*\-–]\s+|\d{1,2}[.)]\s+)")
-_END = tuple(".!?:;»”\")")
+_END = tuple('.!?:;»”")')
 # A line at least this long that stops without punctuation was wrapped, not ended.
 _WRAPPED_MIN = 70
 _INDENT = 4

@@ -48,7 +48,8 @@ def normalise_url(url: str) -> str:
         for pair in parts.query.split("&")
         if pair and not _TRACKING.match(pair.split("=", 1)[0])
     )
-    return urlunsplit((scheme, netloc, path, query, ""))
+    # Punctuation that ended up last once the fragment went ("/:#top") goes too.
+    return strip_trailing_punctuation(urlunsplit((scheme, netloc, path, query, "")))
 
 
 def _requote(text: str, safe: str) -> str:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -10,15 +12,18 @@ from ingest.reflow import reflow
 
 
 def _doc(*pages: str, lang: str = "no") -> Document:
-    return Document("d", "D", None, None, "text", lang,
-                    tuple(Page(i + 1, t) for i, t in enumerate(pages)))
+    return Document(
+        "d", "D", None, None, "text", lang, tuple(Page(i + 1, t) for i, t in enumerate(pages))
+    )
 
 
 def test_chunks_are_exact_spans_of_their_page_and_never_cross_pages() -> None:
     doc = _doc("Alpha one. Alpha two.", "Bravo one. Bravo two.")
     chunks = Chunker(size=50, overlap=0).chunk(doc)
-    assert [(c.page, c.text) for c in chunks] == [(1, "Alpha one. Alpha two."),
-                                                   (2, "Bravo one. Bravo two.")]
+    assert [(c.page, c.text) for c in chunks] == [
+        (1, "Alpha one. Alpha two."),
+        (2, "Bravo one. Bravo two."),
+    ]
     assert chunks[1].id == "d:p2:0-21"
 
 
@@ -28,7 +33,7 @@ def test_sentences_are_packed_up_to_size_with_overlap() -> None:
     assert all(len(c.text) <= 90 for c in chunks)
     assert all(c.text.startswith("Sentence") and c.text.endswith(".") for c in chunks)
     # Each chunk repeats the last sentence of the one before it.
-    for before, after in zip(chunks, chunks[1:], strict=False):
+    for before, after in itertools.pairwise(chunks):
         assert after.start < before.end
         assert before.text.endswith(after.text.split(". ")[0] + ".")
 
@@ -41,8 +46,11 @@ def test_long_sentence_is_cut_at_spaces() -> None:
 
 
 def test_chunk_language_is_detected_per_chunk() -> None:
-    doc = _doc("Dette er en norsk setning som er skrevet på norsk. "
-               "This is an English sentence that was written for the test.", lang="no")
+    doc = _doc(
+        "Dette er en norsk setning som er skrevet på norsk. "
+        "This is an English sentence that was written for the test.",
+        lang="no",
+    )
     chunks = Chunker(size=60, overlap=0).chunk(doc)
     assert [c.lang for c in chunks] == ["no", "en"]
 
@@ -62,8 +70,9 @@ def test_invalid_settings_are_refused() -> None:
 
 @settings(max_examples=200)
 @given(
-    pages=st.lists(st.text(alphabet=st.sampled_from("ab cé.!?\n»"), max_size=400), min_size=1,
-                   max_size=3),
+    pages=st.lists(
+        st.text(alphabet=st.sampled_from("ab cé.!?\n»"), max_size=400), min_size=1, max_size=3
+    ),
     size=st.integers(5, 120),
     overlap_share=st.floats(0, 0.9),
 )

@@ -21,9 +21,16 @@ def test_config_toml_states_every_default() -> None:
 
 def test_file_then_environment_override(tmp_path: Path) -> None:
     path = tmp_path / "c.toml"
-    path.write_text('[fetch]\nconcurrency = 2\nallowed_ports = [8000]\n[chunk]\nsize = 300\n')
-    config = load_config(path, {"KILDE_CHUNK__SIZE": "250", "KILDE_FETCH__ALLOW_PRIVATE_HOSTS": "true",
-                                "KILDE_PATHS__DATA_DIR": "/tmp/x y", "OTHER": "1"})
+    path.write_text("[fetch]\nconcurrency = 2\nallowed_ports = [8000]\n[chunk]\nsize = 300\n")
+    config = load_config(
+        path,
+        {
+            "KILDE_CHUNK__SIZE": "250",
+            "KILDE_FETCH__ALLOW_PRIVATE_HOSTS": "true",
+            "KILDE_PATHS__DATA_DIR": "/tmp/x y",
+            "OTHER": "1",
+        },
+    )
     assert config.fetch.concurrency == 2
     assert config.fetch.allowed_ports == [8000]
     assert config.chunk.size == 250
@@ -46,8 +53,13 @@ def test_unknown_keys_and_bad_values_are_named(tmp_path: Path) -> None:
 
 
 def test_show_redacts_secrets_and_round_trips() -> None:
-    config = load_config(None, {"KILDE_LLM__BASE_URL": "https://me:hunter2@llm.example/v1",
-                                "KILDE_LLM__API_KEY_ENV": "MY_KEY"})
+    config = load_config(
+        None,
+        {
+            "KILDE_LLM__BASE_URL": "https://me:hunter2@llm.example/v1",
+            "KILDE_LLM__API_KEY_ENV": "MY_KEY",
+        },
+    )
     shown = to_toml(redacted(config))
     assert "hunter2" not in shown
     assert "https://me:***@llm.example/v1" in shown

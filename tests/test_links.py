@@ -41,16 +41,22 @@ def test_report_links_reduce_to_fourteen_documents(report_text: str) -> None:
 def test_duplicates_are_dropped_silently_and_invalid_links_with_a_reason() -> None:
     policy = LinkPolicy(drop=[], max_links=1)
     kept, dropped = policy.select(
-        [UrlMention("http://x.org/a", 0), UrlMention("HTTP://X.ORG/a#top", 5),
-         UrlMention("http://", 9), UrlMention("http://y.org/b", 12)]
+        [
+            UrlMention("http://x.org/a", 0),
+            UrlMention("HTTP://X.ORG/a#top", 5),
+            UrlMention("http://", 9),
+            UrlMention("http://y.org/b", 12),
+        ]
     )
     assert [k.url for k in kept] == ["http://x.org/a"]
-    assert [d.reason for d in dropped] == ["not an http(s) URL: 'http://'",
-                                           "more than 1 links (links.max_links)"]
+    assert [d.reason for d in dropped] == [
+        "not an http(s) URL: 'http://'",
+        "more than 1 links (links.max_links)",
+    ]
 
 
 def test_invalid_drop_rule_is_a_clear_error() -> None:
-    with pytest.raises(ValueError, match="links.drop"):
+    with pytest.raises(ValueError, match=r"links\.drop"):
         LinkPolicy(drop=["("], max_links=5)
 
 
@@ -71,8 +77,10 @@ def test_title_printed_on_the_line_after_the_presenter_is_included(report_text: 
 
 def test_guide_is_found_in_prose_without_a_caption(report_text: str) -> None:
     text = reflow(report_text).text
-    url = ("https://www.regjeringen.no/contentassets/9cff31a9a15c457c9366c63c5aa65f42/"
-           "veileder-smart-spesialisering-endelig.pdf")
+    url = (
+        "https://www.regjeringen.no/contentassets/9cff31a9a15c457c9366c63c5aa65f42/"
+        "veileder-smart-spesialisering-endelig.pdf"
+    )
     found = LinkNamer(text).name(url)
     assert found.title is None
     assert found.mentioned_in is not None
@@ -82,13 +90,20 @@ def test_guide_is_found_in_prose_without_a_caption(report_text: str) -> None:
 
 
 def test_unmatched_links_get_no_caption(report_text: str) -> None:
-    found = LinkNamer(reflow(report_text).text).name("http://s3platform.jrc.ec.europa.eu/s3-platform")
+    found = LinkNamer(reflow(report_text).text).name(
+        "http://s3platform.jrc.ec.europa.eu/s3-platform"
+    )
     assert found.title is None
 
 
 def test_slug_title_and_tokens() -> None:
-    assert slug_title("http://www.oecd.org/publications/productivity-and-jobs-in-a-globalised-"
-                      "world-9789264293137-en.htm") == "Productivity and jobs in a globalised world"
+    assert (
+        slug_title(
+            "http://www.oecd.org/publications/productivity-and-jobs-in-a-globalised-"
+            "world-9789264293137-en.htm"
+        )
+        == "Productivity and jobs in a globalised world"
+    )
     assert slug_title("https://example.org/") == "example.org"
     words = {t.word: t.acronym for t in url_tokens(CDN + "Realities-of-RIS3KM.pdf")}
     assert words["realities"] is False

@@ -22,8 +22,10 @@ def test_report_urls_are_collected_with_positions(report_text: str) -> None:
 def test_wrapped_lines_join_and_headings_stay_apart(report_text: str) -> None:
     text = reflow(report_text).text
     assert "Bakgrunn\n\nEuropakommisjonen og Regional Studies Association" in text
-    assert "Kevin Morgan: The Realities of RIS3: Implementation Gaps Between More and Less " \
+    assert (
+        "Kevin Morgan: The Realities of RIS3: Implementation Gaps Between More and Less "
         "Developed European Regions" in text
+    )
     assert "deriblant Artur Santoalha og Fulvio Castellacci" in text
     assert "fagretninger\n\nInstitusjonell kapasitet" in text
     assert "(energi, agro-food etc)" in text

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -25,7 +27,10 @@ def test_abbreviations_initials_and_dates_do_not_end_sentences() -> None:
 
 
 def test_quotes_and_lines() -> None:
-    text = "S3 besvarer spørsmålet: «Hva kan gjøres?» Innsikten er klar.\nEn linje uten punktum\nOg en til"
+    text = (
+        "S3 besvarer spørsmålet: «Hva kan gjøres?» Innsikten er klar.\n"
+        "En linje uten punktum\nOg en til"
+    )
     assert _sentences(text) == [
         "S3 besvarer spørsmålet: «Hva kan gjøres?»",
         "Innsikten er klar.",
@@ -35,7 +40,9 @@ def test_quotes_and_lines() -> None:
 
 
 def test_lowercase_continuation_lines_stay_in_the_sentence() -> None:
-    assert _sentences("A slide line that\ncontinues here.") == ["A slide line that\ncontinues here."]
+    assert _sentences("A slide line that\ncontinues here.") == [
+        "A slide line that\ncontinues here."
+    ]
 
 
 @given(st.text(alphabet=st.sampled_from("ab .!?\n«»ÆA1,"), max_size=200))
@@ -43,7 +50,7 @@ def test_spans_cover_every_character_in_order(text: str) -> None:
     spans = split_sentences(text)
     covered = "".join(text[a:b] for a, b in spans)
     assert covered.replace(" ", "").replace("\n", "") == text.replace(" ", "").replace("\n", "")
-    for (a, b), (c, _) in zip(spans, spans[1:], strict=False):
+    for (a, b), (c, _) in itertools.pairwise(spans):
         assert a < b <= c
     for a, b in spans:
         assert not text[a].isspace() and not text[b - 1].isspace()

@@ -10,14 +10,19 @@ from ingest.url import normalise_url, strip_trailing_punctuation, url_path_suffi
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        ("HTTP://Example.COM:80/a%7eb/c d?utm_source=x&q=1#frag", "http://example.com/a~b/c%20d?q=1"),
-        ("https://www.regionalstudies.org/events/2018-smarter-conference/.",
-         "https://www.regionalstudies.org/events/2018-smarter-conference/"),
+        (
+            "HTTP://Example.COM:80/a%7eb/c d?utm_source=x&q=1#frag",
+            "http://example.com/a~b/c%20d?q=1",
+        ),
+        (
+            "https://www.regionalstudies.org/events/2018-smarter-conference/.",
+            "https://www.regionalstudies.org/events/2018-smarter-conference/",
+        ),
         ("https://example.org:443", "https://example.org/"),
         ("https://example.org:8443/x", "https://example.org:8443/x"),
         ("http://x.org/a%2fb", "http://x.org/a%2Fb"),
         ("http://x.org/wiki/(a)", "http://x.org/wiki/(a)"),
-        ("(see http://x.org/a)".split(" ")[1], "http://x.org/a"),
+        ("http://x.org/a)", "http://x.org/a"),
         ("http://[::1]:8080/x", "http://[::1]:8080/x"),
         ("http://x.org/p?inheritRedirect=true", "http://x.org/p?inheritRedirect=true"),
     ],
@@ -43,7 +48,9 @@ def test_url_path_suffix() -> None:
 
 
 _segment = st.text(
-    alphabet=st.characters(codec="utf-8", exclude_characters="/?#", exclude_categories=["Cs", "Cc"]),
+    alphabet=st.characters(
+        codec="utf-8", exclude_characters="/?#", exclude_categories=["Cs", "Cc"]
+    ),
     max_size=12,
 )
 
@@ -57,8 +64,12 @@ _segment = st.text(
     fragment=_segment,
 )
 def test_normalise_url_is_idempotent_and_canonical(
-    scheme: str, host: str, port: int | None, segments: list[str],
-    query: list[tuple[str, str]], fragment: str,
+    scheme: str,
+    host: str,
+    port: int | None,
+    segments: list[str],
+    query: list[tuple[str, str]],
+    fragment: str,
 ) -> None:
     netloc = host + (f":{port}" if port else "")
     qs = "&".join(f"{k.replace('&', '').replace('=', '')}={v.replace('&', '')}" for k, v in query)

@@ -73,12 +73,15 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()
         )
-        raise ConfigError(f"invalid configuration ({where} and {ENV_PREFIX}* variables): {problems}") from error
+        raise ConfigError(
+            f"invalid configuration ({where} and {ENV_PREFIX}* variables): {problems}"
+        ) from error
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+        return data
     except FileNotFoundError as error:
         raise ConfigError(f"config file not found: {path}") from error
     except tomllib.TOMLDecodeError as error:
@@ -107,7 +110,8 @@ def _parse_value(value: str) -> Any:
 
 def redacted(config: Config) -> dict[str, Any]:
     """The config as plain data, with secrets and URL passwords replaced by "***"."""
-    return _redact(config.model_dump(mode="json"))
+    data: dict[str, Any] = _redact(config.model_dump(mode="json"))
+    return data
 
 
 def _redact(node: Any, key: str = "") -> Any:
@@ -144,7 +148,9 @@ def to_toml(data: Mapping[str, Any]) -> str:
             if _is_table_list(tables):
                 for table in tables:
                     lines.append(f"[[{section}.{key}]]")
-                    lines.extend(f"{k} = {_toml_value(v)}" for k, v in table.items() if v is not None)
+                    lines.extend(
+                        f"{k} = {_toml_value(v)}" for k, v in table.items() if v is not None
+                    )
                     lines.append("")
     return "\n".join(lines)
 

@@ -1,0 +1,91 @@
+"""Turning a file on disk into page-numbered text, whatever its type."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from index.document import Page
+from ingest.errors import ParseError, SkippedError
+from ingest.htmltext import parse_html
+from ingest.kind import sniff_kind
+from ingest.parse_cache import ParseCache
+from ingest.pdf import PdfParser
+from ingest.reflow import reflow
+from ingest.textfile import ParsedFile, parse_markdown, parse_text
+
+_SUPPORTED = "PDF, HTML, TXT and Markdown"
+
+
+@dataclass(frozen=True)
+class Loaded:
+    parsed: ParsedFile
+    kind: str
+    sha256: str
+    raw: bytes
+
+
+class FileLoader:
+    """Reads, sniffs and parses a file; parsed results are cached by content hash."""
+
+    def __init__(self, pdf: PdfParser, cache: ParseCache, *, max_bytes: int) -> None:
+        self._pdf = pdf
+        self._cache = cache
+        self._max_bytes = max_bytes
+
+    def load(
+        self, path: Path, *, name: str | None = None, content_type: str | None = None
+    ) -> Loaded:
+        data = self._read(path)
+        label = name or path.name
+        kind = "pdf" if label.lower().endswith(".pdf") else None
+        kind = kind or sniff_kind(data[:2048], content_type=content_type, name=label)
+        if kind is None:
+            suffix = Path(label).suffix or "(no extension)"
+            raise SkippedError(f"unsupported file type {suffix}; kilde reads {_SUPPORTED}")
+        sha256 = hashlib.sha256(data).hexdigest()
+        parsed = self._cache.get(sha256, kind)
+        if parsed is None:
+            parsed = self._parse(path, data, kind, content_type)
+            self._cache.put(sha256, kind, parsed)
+        return Loaded(parsed=parsed, kind=kind, sha256=sha256, raw=data)
+
+    def _read(self, path: Path) -> bytes:
+        if not path.exists():
+            raise ParseError(f"no such file: {path}")
+        if not path.is_file():
+            raise ParseError(f"not a file: {path}")
+        size = path.stat().st_size
+        if size > self._max_bytes:
+            raise SkippedError(
+                f"{path.name} is {size / 1e6:.0f} MB, over the {self._max_bytes / 1e6:.0f} MB cap "
+                "(fetch.max_bytes)"
+            )
+        if size == 0:
+            raise ParseError(f"empty file: {path}")
+        return path.read_bytes()
+
+    def _parse(self, path: Path, data: bytes, kind: str, content_type: str | None) -> ParsedFile:
+        charset = _charset(content_type)
+        match kind:
+            case "pdf":
+                return self._pdf.parse(path)
+            case "html":
+                return parse_html(data, charset)
+            case "markdown":
+                return parse_markdown(data, charset)
+            case _:
+                return reflow_text(parse_text(data, charset))
+
+
+def reflow_text(parsed: ParsedFile) -> ParsedFile:
+    """Plain text is often hard-wrapped: join its lines into whole sentences."""
+    pages = tuple(Page(p.number, reflow(p.text).text) for p in parsed.pages)
+    return replace(parsed, pages=pages)
+
+
+def _charset(content_type: str | None) -> str | None:
+    if not content_type or "charset=" not in content_type.lower():
+        return None
+    return content_type.lower().split("charset=", 1)[1].split(";")[0].strip(" \"'") or None

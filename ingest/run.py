@@ -1,0 +1,204 @@
+"""One ingest run: obtain every source, parse it, chunk it, and record the outcome."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from index.chunk import Chunk
+from index.document import Document
+from ingest.chunker import Chunker
+from ingest.corpus import CorpusStore
+from ingest.errors import IngestError, SkippedError
+from ingest.fetcher import Fetcher
+from ingest.language import detect_language
+from ingest.links import DroppedLink, LinkPolicy
+from ingest.loader import FileLoader, Loaded
+from ingest.naming import slug_title
+from ingest.progress import Progress
+from ingest.settings import SourceSpec
+from ingest.source import SourceRecord
+from ingest.targets import Target, linked_targets, raw_text_of, root_target
+
+
+@dataclass(frozen=True)
+class Outcome:
+    record: SourceRecord
+    document: Document | None = None
+    chunks: tuple[Chunk, ...] = ()
+    links: tuple[Target, ...] = ()
+    dropped: tuple[DroppedLink, ...] = ()
+
+
+@dataclass(frozen=True)
+class IngestSummary:
+    records: list[SourceRecord]
+    dropped_links: list[DroppedLink] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(r.status == status for r in self.records)
+
+
+class Ingestor:
+    def __init__(
+        self,
+        *,
+        fetcher: Fetcher,
+        loader: FileLoader,
+        chunker: Chunker,
+        links: LinkPolicy,
+        store: CorpusStore,
+        progress: Progress,
+        workers: int,
+    ) -> None:
+        self._fetcher = fetcher
+        self._loader = loader
+        self._chunker = chunker
+        self._links = links
+        self._store = store
+        self._progress = progress
+        self._workers = workers
+
+    def run(self, specs: Sequence[SourceSpec]) -> IngestSummary:
+        roots = self._obtain_all("sources", _unique([root_target(s) for s in specs]))
+        seen = {o.record.url for o in roots} | {o.record.id for o in roots}
+        linked = _unique(
+            [t for o in roots for t in o.links if t.url not in seen and t.id not in seen]
+        )
+        outcomes = roots + self._obtain_all("linked documents", linked)
+        documents = [o.document for o in outcomes if o.document is not None]
+        chunks = [c for o in outcomes for c in o.chunks]
+        records = [o.record for o in outcomes]
+        if documents:
+            self._store.write(records, documents, chunks)
+        dropped = [d for o in roots for d in o.dropped]
+        return IngestSummary(records=records, dropped_links=dropped)
+
+    def _obtain_all(self, label: str, targets: list[Target]) -> list[Outcome]:
+        if not targets:
+            return []
+        with (
+            self._progress.bar(label, len(targets)) as bar,
+            ThreadPoolExecutor(max_workers=self._workers) as pool,
+        ):
+            futures = [pool.submit(self._obtain, t) for t in targets]
+            outcomes = []
+            for future in futures:
+                outcome = future.result()
+                bar.advance(outcome.record.id)
+                outcomes.append(outcome)
+        return outcomes
+
+    def _obtain(self, target: Target) -> Outcome:
+        base = _record(target)
+        path, content_type = target.path, None
+        if target.url is not None:
+            expect = "pdf" if target.url.lower().split("?")[0].endswith(".pdf") else None
+            fetched = self._fetcher.fetch(target.url, expect=expect)
+            base = _replace(
+                base,
+                obtained=fetched.obtained,
+                final_url=fetched.final_url,
+                attempts=fetched.attempts,
+            )
+            if not fetched.ok or fetched.path is None:
+                return Outcome(_replace(base, status="failed", error=fetched.error))
+            path, content_type = fetched.path, fetched.content_type
+        assert path is not None
+        try:
+            loaded = self._loader.load(
+                path, name=target.url or path.name, content_type=content_type
+            )
+        except SkippedError as error:
+            return Outcome(_replace(base, status="skipped", error=str(error)))
+        except IngestError as error:
+            return Outcome(_replace(base, status="failed", error=str(error)))
+        return self._build(target, base, loaded, path)
+
+    def _build(self, target: Target, base: SourceRecord, loaded: Loaded, path: Path) -> Outcome:
+        spec = target.spec
+        title, title_from = _title(target, loaded, path)
+        text = "\n".join(p.text for p in loaded.parsed.pages)
+        document = Document(
+            id=target.id,
+            title=title,
+            url=target.url,
+            path=str(path),
+            kind=loaded.kind,
+            lang=(spec.lang if spec and spec.lang else None) or detect_language(text),
+            pages=loaded.parsed.pages,
+        )
+        chunks = tuple(self._chunker.chunk(document))
+        record = _replace(
+            base,
+            title=title,
+            title_from=title_from,
+            kind=loaded.kind,
+            path=str(path),
+            sha256=loaded.sha256,
+            pages=len(document.pages),
+            chunks=len(chunks),
+            lang=document.lang,
+            warnings=loaded.parsed.warnings,
+            status="ok" if chunks else "skipped",
+            error=None if chunks else "no text found (no text layer; OCR is not available)",
+        )
+        links, dropped = (
+            ((), ()) if not (spec and spec.follow_links) else self._links_of(document, loaded)
+        )
+        return Outcome(record, document if chunks else None, chunks, links, dropped)
+
+    def _links_of(
+        self, document: Document, loaded: Loaded
+    ) -> tuple[tuple[Target, ...], tuple[DroppedLink, ...]]:
+        raw = raw_text_of(loaded.raw) if loaded.kind == "text" else None
+        links, dropped = linked_targets(document.id, document.pages, raw, self._links)
+        return tuple(links), tuple(dropped)
+
+
+def _title(target: Target, loaded: Loaded, path: Path) -> tuple[str, str]:
+    if target.title:
+        return target.title, target.title_from
+    if loaded.parsed.title:
+        return loaded.parsed.title, "metadata"
+    if target.url:
+        return slug_title(target.url), "url"
+    return path.stem, "file"
+
+
+def _record(target: Target) -> SourceRecord:
+    spec = target.spec
+    provenance = {}
+    if spec is not None:
+        provenance = {k: v for k in ("author", "date", "publisher") if (v := getattr(spec, k))}
+    return SourceRecord(
+        id=target.id,
+        title=target.title or (slug_title(target.url) if target.url else target.id),
+        title_from=target.title_from or "url",
+        url=target.url,
+        final_url=None,
+        path=str(target.path) if target.path else None,
+        kind=None,
+        obtained=target.obtained_as or "failed",
+        status="failed",
+        parent=target.parent,
+        mentioned_at=target.mention,
+        provenance=provenance,
+    )
+
+
+def _replace(record: SourceRecord, **changes: object) -> SourceRecord:
+    return replace(record, **changes)  # type: ignore[arg-type]
+
+
+def _unique(targets: list[Target]) -> list[Target]:
+    seen: set[str] = set()
+    kept = []
+    for target in targets:
+        key = target.url or str(target.path)
+        if key not in seen and target.id not in seen:
+            seen.update({key, target.id})
+            kept.append(target)
+    return kept

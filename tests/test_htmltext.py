@@ -1,0 +1,144 @@
+"""HTML pages: main text only, as readable lines, with the right charset and title."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from index.document import Page
+from ingest.htmltext import parse_html
+
+PAGE = """<!DOCTYPE html>
+<html lang="no">
+<head>
+  <meta charset="utf-8">
+  <title>Smart spesialisering &ndash; Regjeringen</title>
+  <style>p { color: red }</style>
+  <script>document.write("<p>tracking</p>");</script>
+</head>
+<body>
+  <header><a href="/">Logo</a><nav><ul><li>Home</li><li>News</li></ul></nav></header>
+  <div class="layout">
+    <aside>Related links</aside>
+    <div class="content">
+      <h1>Smart  spesialisering</h1>
+      <p>Regionene   bør
+         prioritere &amp; samarbeide.<br>Ny linje her.</p>
+      <h2>Bakgrunn</h2>
+      <ul><li>Første punkt</li><li>Andre punkt</li></ul>
+      <form><button>Send</button><label>E-post</label></form>
+      <noscript>Enable JavaScript</noscript>
+      <div hidden>Hidden text</div>
+      <table><tr><th>År</th><th>Beløp</th></tr><tr><td>2018</td><td>5&nbsp;mill.</td></tr></table>
+    </div>
+  </div>
+  <footer>© Regjeringen</footer>
+</body>
+</html>
+"""
+
+
+def test_page_text_without_chrome() -> None:
+    parsed = parse_html(PAGE.encode())
+
+    assert parsed.pages == (
+        Page(
+            1,
+            "Smart spesialisering\n\n"
+            "Regionene bør prioritere & samarbeide.\nNy linje her.\n\n"
+            "Bakgrunn\n\n"
+            "Første punkt\nAndre punkt\n\n"
+            "År Beløp\n2018 5 mill.",
+        ),
+    )
+    assert parsed.title == "Smart spesialisering – Regjeringen"
+    assert parsed.warnings == ()
+
+
+def test_main_is_preferred() -> None:
+    html = b"""<body><div>Cookie banner</div>
+    <main><h1>Report</h1><p>The findings.</p></main><div>Share this</div></body>"""
+
+    assert parse_html(html).pages[0].text == "Report\n\nThe findings."
+
+
+def test_role_main_is_preferred_over_article() -> None:
+    html = b"""<body><article>Teaser</article>
+    <div role="main"><div><p>First</p></div><div>Second</div></div><p>After</p></body>"""
+
+    assert parse_html(html).pages[0].text == "First\n\nSecond"
+
+
+def test_articles_are_preferred_over_the_page() -> None:
+    html = b"""<body><div>Menu</div>
+    <article><header><h1>One</h1></header><p>Body one</p><footer>By Ola</footer></article>
+    <div>Ad</div><article><p>Body two</p></article></body>"""
+
+    assert parse_html(html).pages[0].text == "One\n\nBody one\n\nBy Ola\n\nBody two"
+
+
+def test_empty_main_falls_back_to_the_page() -> None:
+    html = b"<body><main><script>render()</script></main><p>Served text</p></body>"
+
+    assert parse_html(html).pages[0].text == "Served text"
+
+
+def test_unclosed_elements_end_with_their_parent() -> None:
+    html = b"<body><div><nav><ul><li>Home<li>News</div><p>Kept<p>Also kept"
+
+    assert parse_html(html).pages[0].text == "Kept\n\nAlso kept"
+
+
+def test_charset_from_meta() -> None:
+    html = '<html><head><meta charset="iso-8859-1"></head><body><p>æøå ÆØÅ</p></body></html>'
+
+    assert parse_html(html.encode("latin-1")).pages[0].text == "æøå ÆØÅ"
+
+
+def test_charset_from_http_equiv() -> None:
+    html = (
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1252">'
+        "</head><body>“æøå”</body></html>"
+    )
+
+    assert parse_html(html.encode("cp1252")).pages[0].text == "“æøå”"
+
+
+def test_charset_argument_wins_over_meta() -> None:
+    html = '<meta charset="utf-8"><p>æøå</p>'
+
+    assert parse_html(html.encode("latin-1"), "iso-8859-1").pages[0].text == "æøå"
+
+
+def test_undeclared_charset_falls_back_to_cp1252() -> None:
+    assert parse_html("<p>blåbær</p>".encode("cp1252")).pages[0].text == "blåbær"
+
+
+def test_title_from_og_title_then_h1() -> None:
+    og = b'<head><meta property="og:title" content="  Open  Graph "></head><h1>Heading</h1>'
+    h1 = b"<head><title> </title></head><nav><h1>Site</h1></nav><h1>The <em>real</em> one</h1>"
+
+    assert parse_html(og).title == "Open Graph"
+    assert parse_html(h1).title == "The real one"
+    assert parse_html(b"<p>No heading</p>").title is None
+
+
+def test_svg_title_is_not_the_page_title() -> None:
+    html = b"<body><svg><title>icon</title></svg><h1>Heading</h1></body>"
+
+    assert parse_html(html).title == "Heading"
+
+
+def test_page_without_text_warns() -> None:
+    parsed = parse_html(b"<html><body><nav>Only a menu</nav></body></html>")
+
+    assert parsed.pages == (Page(1, ""),)
+    assert parsed.warnings == ("the file has no text",)
+
+
+@given(st.text())
+def test_any_markup_parses(html: str) -> None:
+    parsed = parse_html(html.encode())
+
+    assert len(parsed.pages) == 1
+    assert "\n\n\n" not in parsed.pages[0].text

@@ -1,0 +1,133 @@
+"""The `kilde` command line: builds the objects, runs a command, prints the outcome."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ingest.errors import IngestError
+from ui.config import Config, ConfigError, load_config, redacted, to_toml
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "command"):
+        parser.print_help()
+        return 2
+    try:
+        config = _config(args)
+        return int(args.command(config, args))
+    except (ConfigError, IngestError) as error:
+        print(f"kilde: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("kilde: interrupted", file=sys.stderr)
+        return 130
+
+
+def _config(args: argparse.Namespace) -> Config:
+    config_path = getattr(args, "config", None) or os.environ.get("KILDE_CONFIG")
+    config = load_config(Path(config_path) if config_path else None, os.environ)
+    data_dir = getattr(args, "data_dir", None)
+    if data_dir:
+        config = config.model_copy(
+            update={"paths": config.paths.model_copy(update={"data_dir": data_dir})}
+        )
+    return config
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--config",
+        metavar="FILE",
+        default=argparse.SUPPRESS,
+        help="a TOML file overriding the defaults (see config.toml)",
+    )
+    common.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="where downloads, the corpus and the index are kept",
+    )
+    parser = argparse.ArgumentParser(
+        prog="kilde",
+        parents=[common],
+        description="Ask questions of a report and the documents it links to, with citations.",
+    )
+    # No set_defaults for --config/--data-dir: the subcommands share these action
+    # objects, so a default set here would overwrite a value given before the command.
+    commands = parser.add_subparsers(title="commands")
+
+    ingest = commands.add_parser(
+        "ingest",
+        parents=[common],
+        help="build the corpus",
+        description="Ingest the configured sources, the sources added "
+        "before, and any URL, FILE or FOLDER given here.",
+    )
+    ingest.add_argument("sources", nargs="*", metavar="URL|FILE|FOLDER")
+    ingest.add_argument(
+        "--offline", action="store_true", help="use only the download cache and bundled files"
+    )
+    ingest.add_argument("--strict", action="store_true", help="exit non-zero if any source failed")
+    ingest.add_argument(
+        "--allow-private-hosts",
+        action="store_true",
+        help="allow loopback and private addresses (a local mirror)",
+    )
+    ingest.set_defaults(command=_ingest)
+
+    sources = commands.add_parser("sources", parents=[common], help="list every source")
+    sources.add_argument("--json", action="store_true", help="print JSON")
+    sources.set_defaults(command=_sources)
+
+    config = commands.add_parser("config", parents=[common], help="show the configuration")
+    config_commands = config.add_subparsers(title="actions", required=True)
+    show = config_commands.add_parser(
+        "show", parents=[common], help="print the merged config, secrets redacted"
+    )
+    show.set_defaults(command=_config_show)
+    return parser
+
+
+def _ingest(config: Config, args: argparse.Namespace) -> int:
+    from ui.ingest_command import run_ingest
+
+    return run_ingest(
+        config,
+        args.sources,
+        offline=args.offline,
+        strict=args.strict,
+        allow_private_hosts=args.allow_private_hosts,
+    )
+
+
+def _sources(config: Config, args: argparse.Namespace) -> int:
+    from ingest.corpus import CorpusStore
+    from ui.tables import sources_table
+
+    store = CorpusStore(config.data_dir)
+    if not store.exists():
+        print(f"kilde: no corpus in {config.data_dir}; run `kilde ingest` first", file=sys.stderr)
+        return 1
+    records = store.sources()
+    if args.json:
+        print(json.dumps([r.to_json() for r in records], ensure_ascii=False, indent=2))
+    else:
+        print(sources_table(records))
+    return 0
+
+
+def _config_show(config: Config, args: argparse.Namespace) -> int:
+    print(to_toml(redacted(config)), end="")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

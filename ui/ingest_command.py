@@ -1,0 +1,118 @@
+"""`kilde ingest`: turn command-line sources into specs, run the ingest, report."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ingest.chunker import Chunker
+from ingest.corpus import CorpusStore
+from ingest.fetcher import Fetcher
+from ingest.links import LinkPolicy
+from ingest.loader import FileLoader
+from ingest.parse_cache import ParseCache
+from ingest.pdf import PdfParser
+from ingest.progress import TerminalProgress
+from ingest.run import Ingestor, IngestSummary
+from ingest.settings import SourceSpec
+from ingest.source import SourceRecord
+from ingest.targets import expand_folder
+from ingest.url import normalise_url
+from ui.config import Config
+from ui.tables import problems, sources_table
+
+
+def run_ingest(
+    config: Config,
+    arguments: Sequence[str],
+    *,
+    offline: bool,
+    strict: bool,
+    allow_private_hosts: bool,
+) -> int:
+    store = CorpusStore(config.data_dir)
+    added, problems = specs_from_arguments(arguments)
+    specs = (
+        [*config.corpus.sources, *store.add(added)]
+        if added
+        else [*config.corpus.sources, *store.added()]
+    )
+    fetch = config.fetch
+    if allow_private_hosts:
+        fetch = fetch.model_copy(update={"allow_private_hosts": True})
+    from ingest.cache import HttpCache
+
+    with Fetcher(fetch, HttpCache(store.http_cache_dir), offline=offline) as fetcher:
+        ingestor = Ingestor(
+            fetcher=fetcher,
+            loader=FileLoader(
+                PdfParser.from_settings(config.parse),
+                ParseCache(store.parse_cache_dir),
+                max_bytes=fetch.max_bytes,
+            ),
+            chunker=Chunker(size=config.chunk.size, overlap=config.chunk.overlap),
+            links=LinkPolicy(config.links.drop, config.links.max_links),
+            store=store,
+            progress=TerminalProgress(),
+            workers=fetch.concurrency,
+        )
+        summary = ingestor.run(specs)
+    summary = IngestSummary([*summary.records, *problems], summary.dropped_links)
+    print(report(summary, store))
+    if summary.count("ok") == 0:
+        print("kilde: nothing could be ingested; see the reasons above", file=sys.stderr)
+        return 1
+    failed = summary.count("failed") + summary.count("skipped")
+    return 1 if strict and failed else 0
+
+
+def specs_from_arguments(arguments: Sequence[str]) -> tuple[list[SourceSpec], list[SourceRecord]]:
+    """Specs for URLs, files and folders; a record of failure for paths that are not there."""
+    specs: list[SourceSpec] = []
+    problems: list[SourceRecord] = []
+    for argument in arguments:
+        if argument.startswith(("http://", "https://")):
+            try:
+                specs.append(SourceSpec(url=normalise_url(argument)))
+            except ValueError as error:
+                problems.append(_problem(Path(argument), "failed", str(error)))
+            continue
+        path = Path(argument).expanduser()
+        if path.is_dir():
+            files, left_out = expand_folder(path)
+            specs.extend(SourceSpec(path=str(f.resolve())) for f in files)
+            problems.extend(_problem(p, "skipped", "unsupported file type") for p in left_out)
+        elif path.is_file():
+            specs.append(SourceSpec(path=str(path.resolve())))
+        else:
+            problems.append(_problem(path, "failed", f"no such file or folder: {argument}"))
+    return specs, problems
+
+
+def _problem(path: Path, status: str, reason: str) -> SourceRecord:
+    return SourceRecord(
+        id=path.name,
+        title=path.name,
+        title_from="file",
+        url=None,
+        final_url=None,
+        path=str(path),
+        kind=None,
+        obtained="local" if path.exists() else "failed",
+        status=status,
+        error=reason,
+    )
+
+
+def report(summary: IngestSummary, store: CorpusStore) -> str:
+    lines = [sources_table(summary.records), ""]
+    if details := problems(summary.records):
+        lines.extend([details, ""])
+    for dropped in summary.dropped_links:
+        lines.append(f"link not followed: {dropped.url} ({dropped.reason})")
+    lines.append(
+        f"{summary.count('ok')} ok, {summary.count('failed')} failed, "
+        f"{summary.count('skipped')} skipped; corpus in {store.root}"
+    )
+    return "\n".join(lines)
