@@ -22,3 +22,7 @@ class EmbeddingSettings(_Strict):
 class IndexSettings(_Strict):
     # Above this many chunks an approximate index replaces exact search.
     exact_max: int = Field(default=200_000, ge=1)
+    # Also embed each sentence of a chunk; a chunk scores as its best view.
+    sentence_views: bool = True
+    # Index the parts of Norwegian compounds ("forskningsbudsjettet") as well.
+    compounds: bool = True

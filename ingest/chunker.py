@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from index.chunk import Chunk
 from index.document import Document, Page
+from index.sentences import split_sentences
 from ingest.language import detect_language
-from ingest.sentences import split_sentences
 
 
 @dataclass(frozen=True)

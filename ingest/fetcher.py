@@ -7,56 +7,24 @@ import re
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
 from types import TracebackType
 
 import httpx
 
 from ingest.archive import WaybackArchive
+from ingest.budget import ByteBudget
 from ingest.cache import CacheEntry, CacheMeta, HttpCache, Staged, utc_now
-from ingest.download import ByteBudget, Download, Downloader, StatusError, status_line
+from ingest.download import Download, Downloader
 from ingest.errors import FetchError
+from ingest.fetch_result import AttemptLog, FetchResult, failed, from_cache, from_entry
+from ingest.http_errors import StatusError, status_line
 from ingest.kind import looks_like_pdf, sniff_kind
 from ingest.netguard import AddressGuard
 from ingest.settings import FetchSettings
 
+__all__ = ["FetchResult", "Fetcher"]
+
 _LABELS = {"direct": "direct", "rewritten": "rewrite", "archived": "archive"}
-
-
-@dataclass(frozen=True)
-class FetchResult:
-    url: str  # as requested
-    final_url: str | None  # where the bytes came from (after redirects, rewrite or archive)
-    path: Path | None  # cached body on disk; None when failed
-    content_type: str | None
-    kind: str | None  # sniffed from the body first: "pdf" | "html" | "text" | ...
-    sha256: str | None
-    obtained: str  # "direct" | "rewritten" | "archived" | "cached" | "failed"
-    error: str | None  # one-line reason when obtained == "failed"
-    attempts: tuple[str, ...]  # what was tried, one line each
-
-    @property
-    def ok(self) -> bool:
-        return self.obtained != "failed"
-
-
-@dataclass
-class _Log:
-    """The attempts of one fetch, and the last reason each kind of attempt failed."""
-
-    lines: list[str] = field(default_factory=list)
-    reasons: dict[str, str] = field(default_factory=dict)
-
-    def fail(self, label: str, url: str, reason: str) -> None:
-        self.lines.append(f"{label} {url}: {reason}")
-        self.reasons[label] = reason
-
-    def note(self, line: str) -> None:
-        self.lines.append(line)
-
-    def summary(self) -> str:
-        return "; ".join(f"{label}: {reason}" for label, reason in self.reasons.items())
 
 
 class Fetcher:
@@ -113,17 +81,17 @@ class Fetcher:
                 cached = None  # stored for a caller that did not expect a PDF
             if self._offline:
                 return self._offline_result(url, cached)
-            log = _Log()
+            log = AttemptLog()
             result = self._try_sources(url, expect, cached, log)
             if result is not None:
                 return result
             if cached is not None:
                 log.note(f"cache: the origin failed; using the copy of {cached.meta.fetched_at}")
-                return _from_cache(url, cached, log)
-            return _failed(url, log.summary() or "nothing to try", log)
+                return from_cache(url, cached, log)
+            return failed(url, log.summary() or "nothing to try", log)
 
     def _try_sources(
-        self, url: str, expect: str | None, cached: CacheEntry | None, log: _Log
+        self, url: str, expect: str | None, cached: CacheEntry | None, log: AttemptLog
     ) -> FetchResult | None:
         result = self._attempt(url, url, "direct", expect, cached, log)
         if result is not None:
@@ -136,7 +104,7 @@ class Fetcher:
             return self._try_archive(url, expect, cached, log)
         return None
 
-    def _rewrites(self, url: str, log: _Log) -> list[str]:
+    def _rewrites(self, url: str, log: AttemptLog) -> list[str]:
         """The URLs the configured rewrite rules turn `url` into."""
         found: list[str] = []
         for rule in self._settings.rewrite:
@@ -150,12 +118,12 @@ class Fetcher:
         return found
 
     def _try_archive(
-        self, url: str, expect: str | None, cached: CacheEntry | None, log: _Log
+        self, url: str, expect: str | None, cached: CacheEntry | None, log: AttemptLog
     ) -> FetchResult | None:
         if cached is not None and cached.meta.obtained == "archived":
             # Snapshots do not change: the copy already here is the one the archive has.
             log.note(f"archive: reused the cached snapshot from {cached.meta.final_url}")
-            return _from_cache(url, cached, log)
+            return from_cache(url, cached, log)
         try:
             snapshot = self._archive.snapshot_url(url)
         except FetchError as error:
@@ -170,7 +138,7 @@ class Fetcher:
         obtained: str,
         expect: str | None,
         cached: CacheEntry | None,
-        log: _Log,
+        log: AttemptLog,
     ) -> FetchResult | None:
         """One way of getting `url` (from `source`); None when it failed, with the reason logged."""
         label = _LABELS[obtained]
@@ -184,7 +152,7 @@ class Fetcher:
                 return None
             if download.status == 304 and cached is not None:
                 log.note(f"{label} {source}: 304 Not Modified; the cached body is current")
-                return _from_cache(url, cached, log)
+                return from_cache(url, cached, log)
             kind = sniff_kind(download.head, content_type=download.content_type, name=source)
             problem = _mismatch(kind, expect, download)
             if problem is not None:
@@ -194,10 +162,10 @@ class Fetcher:
         log.note(
             f"{label} {source}: {status_line(download.status)} ({kind}, {download.size} bytes)"
         )
-        return _from_entry(url, entry, obtained, log)
+        return from_entry(url, entry, obtained, log)
 
     def _with_retries(
-        self, label: str, source: str, staged: Staged, conditional: dict[str, str], log: _Log
+        self, label: str, source: str, staged: Staged, conditional: dict[str, str], log: AttemptLog
     ) -> Download:
         for attempt in range(self._settings.retries + 1):
             try:
@@ -224,11 +192,11 @@ class Fetcher:
         return asked
 
     def _offline_result(self, url: str, cached: CacheEntry | None) -> FetchResult:
-        log = _Log()
+        log = AttemptLog()
         if cached is None:
-            return _failed(url, "offline and not in the cache", log)
+            return failed(url, "offline and not in the cache", log)
         log.note(f"cache: offline; using the copy of {cached.meta.fetched_at}")
-        return _from_cache(url, cached, log)
+        return from_cache(url, cached, log)
 
     def _lock_for(self, url: str) -> threading.Lock:
         with self._locks_lock:
@@ -289,37 +257,4 @@ def _meta(url: str, obtained: str, kind: str | None, download: Download) -> Cach
         sha256=download.sha256,
         obtained=obtained,
         fetched_at=utc_now(),
-    )
-
-
-def _from_entry(url: str, entry: CacheEntry, obtained: str, log: _Log) -> FetchResult:
-    meta = entry.meta
-    return FetchResult(
-        url=url,
-        final_url=meta.final_url,
-        path=entry.path,
-        content_type=meta.content_type,
-        kind=meta.kind,
-        sha256=meta.sha256,
-        obtained=obtained,
-        error=None,
-        attempts=tuple(log.lines),
-    )
-
-
-def _from_cache(url: str, entry: CacheEntry, log: _Log) -> FetchResult:
-    return _from_entry(url, entry, "cached", log)
-
-
-def _failed(url: str, reason: str, log: _Log) -> FetchResult:
-    return FetchResult(
-        url=url,
-        final_url=None,
-        path=None,
-        content_type=None,
-        kind=None,
-        sha256=None,
-        obtained="failed",
-        error=reason,
-        attempts=tuple(log.lines),
     )

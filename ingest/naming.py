@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from ingest.sentences import split_sentences
+from index.sentences import split_sentences
 
 _STOP = frozenset(
     "www com org net no eu uk de http https html htm php aspx pdf wp content uploads "

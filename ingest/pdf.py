@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
 import signal
 import subprocess
@@ -25,8 +24,10 @@ _PREVIEW_CHARS = 20
 # What a child that died for lack of memory leaves on stderr, from the Python
 # runtime or, below about 10 MB, from the dynamic loader.
 _MEMORY_SIGNS = ("MemoryError", "Cannot allocate memory", "failed to map segment")
-# The folder that holds the `ingest` package, so the child can import it from any cwd.
-_PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)
+# The worker runs as a plain script (stdlib and pypdf only), not as part of the
+# package: it starts faster, and -P keeps the current folder off its import path,
+# so a stray "ingest" folder or pypdf.py where kilde is run cannot shadow anything.
+_WORKER = str(Path(__file__).resolve().with_name("pdf_worker.py"))
 
 
 @dataclass(frozen=True)
@@ -57,8 +58,8 @@ class PdfParser:
             done = subprocess.run(
                 [
                     sys.executable,
-                    "-m",
-                    "ingest.pdf_worker",
+                    "-P",
+                    _WORKER,
                     str(path),
                     str(self.max_pages),
                     str(self.memory_mb),
@@ -66,7 +67,6 @@ class PdfParser:
                 ],
                 capture_output=True,
                 timeout=self.timeout,
-                env={**os.environ, "PYTHONPATH": _python_path()},
                 check=False,
             )
         except subprocess.TimeoutExpired:
@@ -129,11 +129,6 @@ def _check_header(path: Path) -> None:
 def _cpu_seconds(timeout: float) -> int:
     # A backstop for the wall-clock timeout, which normally fires first.
     return math.ceil(timeout) + 1
-
-
-def _python_path() -> str:
-    existing = os.environ.get("PYTHONPATH")
-    return os.pathsep.join([_PACKAGE_ROOT, existing] if existing else [_PACKAGE_ROOT])
 
 
 def _payload(stdout: bytes) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from index.chunk import Chunk
 from index.document import Document
+from index.progress import Progress
 from ingest.chunker import Chunker
 from ingest.corpus import CorpusStore
 from ingest.errors import IngestError, SkippedError
@@ -17,7 +18,6 @@ from ingest.language import detect_language
 from ingest.links import DroppedLink, LinkPolicy
 from ingest.loader import FileLoader, Loaded
 from ingest.naming import slug_title
-from ingest.progress import Progress
 from ingest.settings import SourceSpec
 from ingest.source import SourceRecord
 from ingest.targets import Target, linked_targets, raw_text_of, root_target

@@ -214,6 +214,29 @@ def drip(
     return handle
 
 
+def slow_headers(every: float, total: float) -> Handler:
+    """Writes the status line and headers one byte every `every` seconds, for `total` seconds.
+
+    Every byte resets a per-read timeout, so only a total deadline ends the wait.
+    """
+    head = (
+        b"HTTP/1.0 200 OK\r\nContent-Type: application/pdf\r\n"
+        + b"X-Padding: "
+        + b"x" * 400
+        + b"\r\n\r\n%PDF-1.4\n"
+    )
+
+    def handle(exchange: Exchange) -> None:
+        end = time.monotonic() + total
+        for byte in head:
+            if time.monotonic() >= end:
+                return
+            exchange.write(bytes([byte]))
+            time.sleep(every)
+
+    return handle
+
+
 def gzipped(body: bytes, content_type: str = "application/pdf") -> Handler:
     """Sends `body` gzip-compressed with Content-Encoding: gzip, whatever was asked."""
     compressed = gzip.compress(body, compresslevel=9)

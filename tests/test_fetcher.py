@@ -18,8 +18,8 @@ import httpx
 import pytest
 
 from ingest.cache import HttpCache
-from ingest.download import parse_retry_after
 from ingest.fetcher import Fetcher, FetchResult
+from ingest.http_errors import parse_retry_after
 from ingest.settings import FetchSettings, RewriteRule
 from tests.servers import (
     Exchange,
@@ -29,6 +29,7 @@ from tests.servers import (
     loopback_server,
     redirect,
     sequence,
+    slow_headers,
     static,
     status,
     with_etag,
@@ -368,6 +369,17 @@ def test_slow_drip_is_cut_at_the_deadline(server: LoopbackServer, cache: HttpCac
     assert result.error is not None and "2 s deadline (fetch.deadline)" in result.error
     assert elapsed < 4
     assert server.hits("/slow.pdf") == 1  # a deadline is not retried
+
+
+def test_slow_headers_are_cut_at_the_deadline(server: LoopbackServer, cache: HttpCache) -> None:
+    # Each header byte comes well within read_timeout: only the deadline's watchdog ends this.
+    server.route("/slow-head.pdf", slow_headers(every=0.05, total=10))
+    started = time.monotonic()
+    result = fetch(server, cache, "/slow-head.pdf", deadline=1.5, read_timeout=1)
+    elapsed = time.monotonic() - started
+    assert result.error is not None and "1.5 s deadline (fetch.deadline)" in result.error
+    assert elapsed < 1.5 + 1
+    assert server.hits("/slow-head.pdf") == 1  # a deadline is not retried
 
 
 def test_gzip_bomb_stops_at_the_cap(server: LoopbackServer, cache: HttpCache) -> None:

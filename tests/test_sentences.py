@@ -5,7 +5,7 @@ import itertools
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ingest.sentences import split_sentences
+from index.sentences import split_sentences
 
 
 def _sentences(text: str) -> list[str]:

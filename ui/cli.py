@@ -9,6 +9,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from assistant.evaluation import EvalFileError
+from index.errors import KildeIndexError
 from ingest.errors import IngestError
 from ui.config import Config, ConfigError, load_config, redacted, to_toml
 
@@ -22,7 +24,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = _config(args)
         return int(args.command(config, args))
-    except (ConfigError, IngestError) as error:
+    except (ConfigError, IngestError, KildeIndexError, EvalFileError) as error:
         print(f"kilde: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -81,11 +83,41 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="allow loopback and private addresses (a local mirror)",
     )
+    ingest.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="rebuild the index, also when it was made with another embedder",
+    )
     ingest.set_defaults(command=_ingest)
 
     sources = commands.add_parser("sources", parents=[common], help="list every source")
     sources.add_argument("--json", action="store_true", help="print JSON")
     sources.set_defaults(command=_sources)
+
+    search = commands.add_parser(
+        "search",
+        parents=[common],
+        help="find passages",
+        description="Search the index; the models load once for all queries.",
+    )
+    search.add_argument("queries", nargs="+", metavar="QUERY")
+    search.add_argument("-k", type=int, default=5, help="hits per query (default 5)")
+    search.add_argument("--json", action="store_true", help="print JSON")
+    search.add_argument("--doc", action="append", metavar="ID", help="only this document")
+    search.add_argument("--lang", action="append", metavar="LANG", help="only chunks in LANG")
+    search.add_argument("--kind", action="append", metavar="KIND", help="only pdf, html, text…")
+    search.set_defaults(command=_search)
+
+    evaluate = commands.add_parser(
+        "eval",
+        parents=[common],
+        help="measure retrieval",
+        description="Recall@1/5/10, MRR and budget recall per "
+        "language and type on a JSON Lines evaluation file.",
+    )
+    evaluate.add_argument("file", type=Path, metavar="FILE")
+    evaluate.add_argument("--json", action="store_true", help="print JSON")
+    evaluate.set_defaults(command=_eval)
 
     config = commands.add_parser("config", parents=[common], help="show the configuration")
     config_commands = config.add_subparsers(title="actions", required=True)
@@ -105,7 +137,28 @@ def _ingest(config: Config, args: argparse.Namespace) -> int:
         offline=args.offline,
         strict=args.strict,
         allow_private_hosts=args.allow_private_hosts,
+        rebuild=args.rebuild,
     )
+
+
+def _search(config: Config, args: argparse.Namespace) -> int:
+    from index.search import Filters
+    from ui.search_command import run_search
+
+    if args.k < 1:
+        raise ConfigError("-k must be at least 1")
+    filters = Filters(
+        doc_ids=frozenset(args.doc) if args.doc else None,
+        langs=frozenset(args.lang) if args.lang else None,
+        kinds=frozenset(args.kind) if args.kind else None,
+    )
+    return run_search(config, args.queries, k=args.k, as_json=args.json, filters=filters)
+
+
+def _eval(config: Config, args: argparse.Namespace) -> int:
+    from ui.search_command import run_eval
+
+    return run_eval(config, args.file, as_json=args.json)
 
 
 def _sources(config: Config, args: argparse.Namespace) -> int:

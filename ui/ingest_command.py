@@ -6,6 +6,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from index.errors import NoIndexError
+from index.progress import TerminalProgress
 from ingest.chunker import Chunker
 from ingest.corpus import CorpusStore
 from ingest.fetcher import Fetcher
@@ -13,12 +15,12 @@ from ingest.links import LinkPolicy
 from ingest.loader import FileLoader
 from ingest.parse_cache import ParseCache
 from ingest.pdf import PdfParser
-from ingest.progress import TerminalProgress
 from ingest.run import Ingestor, IngestSummary
 from ingest.settings import SourceSpec
 from ingest.source import SourceRecord
 from ingest.targets import expand_folder
 from ingest.url import normalise_url
+from ui import wiring
 from ui.config import Config
 from ui.tables import problems, sources_table
 
@@ -30,6 +32,7 @@ def run_ingest(
     offline: bool,
     strict: bool,
     allow_private_hosts: bool,
+    rebuild: bool = False,
 ) -> int:
     store = CorpusStore(config.data_dir)
     added, problems = specs_from_arguments(arguments)
@@ -63,8 +66,26 @@ def run_ingest(
     if summary.count("ok") == 0:
         print("kilde: nothing could be ingested; see the reasons above", file=sys.stderr)
         return 1
+    print(build_index(config, store, rebuild=rebuild))
     failed = summary.count("failed") + summary.count("skipped")
     return 1 if strict and failed else 0
+
+
+def build_index(config: Config, store: CorpusStore, *, rebuild: bool) -> str:
+    """Embed what is new and publish a new index version; returns a one-line summary."""
+    model = wiring.embedder(config)
+    directory = wiring.index_directory(config)
+    if not rebuild:
+        try:
+            _, manifest = directory.open()
+            manifest.check_embedder(model.name, model.dim)
+        except NoIndexError:
+            pass
+    built = wiring.builder(config, model).build(store.documents(), store.chunks())
+    return (
+        f"index: {built.chunks} chunks, {built.vectors} vectors ({built.embedded} embedded now, "
+        f"the rest cached), {built.store} search with {model.name}"
+    )
 
 
 def specs_from_arguments(arguments: Sequence[str]) -> tuple[list[SourceSpec], list[SourceRecord]]:

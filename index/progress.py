@@ -8,7 +8,7 @@ from typing import Protocol, TextIO
 
 
 class Bar(Protocol):
-    def advance(self, note: str = "") -> None: ...
+    def advance(self, note: str = "", steps: int = 1) -> None: ...
     def __enter__(self) -> Bar: ...
     def __exit__(
         self,
@@ -19,11 +19,11 @@ class Bar(Protocol):
 
 
 class Progress(Protocol):
-    def bar(self, label: str, total: int) -> Bar: ...
+    def bar(self, label: str, total: int, unit: str = "doc") -> Bar: ...
 
 
 class _SilentBar:
-    def advance(self, note: str = "") -> None:
+    def advance(self, note: str = "", steps: int = 1) -> None:
         pass
 
     def __enter__(self) -> _SilentBar:
@@ -39,20 +39,20 @@ class _SilentBar:
 
 
 class SilentProgress:
-    def bar(self, label: str, total: int) -> Bar:
+    def bar(self, label: str, total: int, unit: str = "doc") -> Bar:
         return _SilentBar()
 
 
 class _TqdmBar:
-    def __init__(self, label: str, total: int, stream: TextIO) -> None:
+    def __init__(self, label: str, total: int, stream: TextIO, unit: str) -> None:
         from tqdm import tqdm  # lazy: only terminals draw bars
 
-        self._bar = tqdm(total=total, desc=label, unit="doc", file=stream, leave=True)
+        self._bar = tqdm(total=total, desc=label, unit=unit, file=stream, leave=True)
 
-    def advance(self, note: str = "") -> None:
+    def advance(self, note: str = "", steps: int = 1) -> None:
         if note:
             self._bar.set_postfix_str(note[:40], refresh=False)
-        self._bar.update(1)
+        self._bar.update(steps)
 
     def __enter__(self) -> _TqdmBar:
         return self
@@ -72,9 +72,9 @@ class TerminalProgress:
     def __init__(self, stream: TextIO | None = None) -> None:
         self._stream = stream
 
-    def bar(self, label: str, total: int) -> Bar:
+    def bar(self, label: str, total: int, unit: str = "doc") -> Bar:
         # sys.stderr is looked up now, not at import: it may have been replaced.
         stream = self._stream or sys.stderr
         if not stream.isatty():
             return _SilentBar()
-        return _TqdmBar(label, total, stream)
+        return _TqdmBar(label, total, stream, unit)

@@ -1,0 +1,74 @@
+"""Turning text into index terms, per language: words, stopwords, stems, compound parts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cached_property
+from typing import Any
+
+_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
+_LANGUAGES = {"no": "norwegian", "en": "english"}
+# A compound part shorter than this is more often a coincidence than a word.
+_MIN_PART = 4
+_MIN_COMPOUND = 9
+
+
+class Analyzer:
+    """Norwegian and English analysis with Snowball stemmers and stopword lists.
+
+    Text in one language is stemmed with its stemmer; text of unknown language
+    and every query with both, so that a query finds either language's words.
+    Norwegian writes compounds as one word ("forskningsbudsjettet"); when a
+    word splits into a known word and a remainder, both parts are indexed too.
+    """
+
+    def __init__(self, vocabulary: Iterable[str] = (), *, compounds: bool = True) -> None:
+        self.vocabulary = frozenset(vocabulary)
+        self.compounds = compounds
+
+    @cached_property
+    def _stemmers(self) -> dict[str, Any]:
+        import Stemmer  # lazy: a C extension
+
+        return {lang: Stemmer.Stemmer(name) for lang, name in _LANGUAGES.items()}
+
+    @cached_property
+    def stopwords(self) -> frozenset[str]:
+        from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_NORWEGIAN
+
+        return frozenset(STOPWORDS_EN) | frozenset(STOPWORDS_NORWEGIAN)
+
+    def words(self, text: str) -> list[str]:
+        """Lower-cased words, without stopwords."""
+        out: list[str] = []
+        for match in _WORD.finditer(text.lower()):
+            for word in re.split(r"[-'’]", match.group(0)):
+                if word and word not in self.stopwords and not (word == "s" and out):
+                    out.append(word)
+        return out
+
+    def terms(self, text: str, lang: str) -> list[str]:
+        """Index terms of `text` in `lang` ("no", "en"; anything else: both)."""
+        langs = [lang] if lang in _LANGUAGES else list(_LANGUAGES)
+        terms: list[str] = []
+        for word in self.words(text):
+            forms = [word, *self.parts(word)] if self.compounds else [word]
+            for form in forms:
+                terms.extend(dict.fromkeys(self._stemmers[x].stemWord(form) for x in langs))
+        return terms
+
+    def query_terms(self, text: str) -> list[str]:
+        return list(dict.fromkeys(self.terms(text, "und")))
+
+    def parts(self, word: str) -> list[str]:
+        """The parts of a Norwegian compound, when its first part is a known word."""
+        if len(word) < _MIN_COMPOUND or not word.isalpha():
+            return []
+        for cut in range(len(word) - _MIN_PART, _MIN_PART - 1, -1):
+            head, tail = word[:cut], word[cut:]
+            # Joining letters: "forsknings|budsjettet", "nærings|liv".
+            for stem in (head, head[:-1] if head[-1] in "se" else None):
+                if stem and len(stem) >= _MIN_PART and stem in self.vocabulary:
+                    return [stem, tail]
+        return []

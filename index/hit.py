@@ -1,0 +1,35 @@
+"""A search result: a chunk, its document's name, its score and how each retriever ranked it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from index.chunk import Chunk
+
+
+@dataclass(frozen=True)
+class Hit:
+    chunk: Chunk
+    score: float
+    dense_rank: int | None  # 1-based; None when the dense retriever did not return it
+    lexical_rank: int | None
+    title: str
+    url: str | None
+    kind: str
+
+    def to_json(self, rank: int) -> dict[str, Any]:
+        return {
+            "rank": rank,
+            "score": round(self.score, 4),
+            "doc_id": self.chunk.doc_id,
+            "title": self.title,
+            "url": self.url,
+            "page": self.chunk.page,
+            "start": self.chunk.start,
+            "end": self.chunk.end,
+            "text": self.chunk.text,
+            "lang": self.chunk.lang,
+            "dense_rank": self.dense_rank,
+            "lexical_rank": self.lexical_rank,
+        }

@@ -1,0 +1,155 @@
+"""Hybrid search: dense views and BM25, fused by how well the query's words are known."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from index.chunk import Chunk
+from index.directory import IndexDirectory
+from index.embedder import Embedder
+from index.fusion import fuse, lexical_weight
+from index.hit import Hit
+from index.lexical import LexicalIndex
+from index.manifest import Manifest
+from index.vector_store import FaissStore, StorePlan, VectorStore
+
+# Below this many vectors every one is scored: exact, and filters cost nothing.
+_SCORE_ALL = 20_000
+_CANDIDATES = 50
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Keep only hits from these documents, languages or source kinds (None: any)."""
+
+    doc_ids: frozenset[str] | None = None
+    langs: frozenset[str] | None = None
+    kinds: frozenset[str] | None = None
+
+
+@dataclass(frozen=True)
+class DocInfo:
+    title: str
+    url: str | None
+    kind: str
+    lang: str
+
+
+class HybridSearcher:
+    def __init__(
+        self,
+        *,
+        embedder: Embedder,
+        store: VectorStore,
+        owners: npt.NDArray[np.int64],
+        chunks: Sequence[Chunk],
+        documents: dict[str, DocInfo],
+        lexical: LexicalIndex,
+        manifest: Manifest | None = None,
+    ) -> None:
+        self._embedder = embedder
+        self._store = store
+        self._owners = owners
+        self.chunks = list(chunks)
+        self.documents = documents
+        self._lexical = lexical
+        self.manifest = manifest
+
+    @classmethod
+    def open(cls, directory: IndexDirectory, embedder: Embedder) -> HybridSearcher:
+        """The published index, verified, for this embedder (else IndexMismatchError)."""
+        folder, manifest = directory.open()
+        manifest.check_embedder(embedder.name, embedder.dim)
+        store = manifest.store
+        plan = StorePlan(store["kind"], store["reason"], store["nlist"], store["nprobe"])
+        return cls(
+            embedder=embedder,
+            store=FaissStore.load(folder / "vectors.faiss", plan),
+            owners=np.load(folder / "owners.npy", allow_pickle=False),
+            chunks=_read_chunks(folder),
+            documents=_read_documents(folder),
+            lexical=LexicalIndex.load(folder / "lexical"),
+            manifest=manifest,
+        )
+
+    def search(self, query: str, k: int = 10, filters: Filters | None = None) -> list[Hit]:
+        if not self.chunks or not query.strip():
+            return []
+        allowed = self._allowed(filters)
+        dense = self._dense(query, k, allowed)
+        lexical_all = self._lexical.scores(query)
+        lexical = {i: float(lexical_all[i]) for i in _top(lexical_all, allowed, _CANDIDATES + k)}
+        candidates = sorted(set(dense) | set(lexical))
+        if not candidates:
+            return []
+        floor = min(dense.values()) if dense else 0.0
+        dense_scores = np.array([dense.get(i, floor) for i in candidates])
+        lexical_scores = np.array([float(lexical_all[i]) for i in candidates])
+        fused = fuse(dense_scores, lexical_scores, lexical_weight(self._lexical.coverage(query)))
+        dense_rank = _ranks(dense)
+        lexical_rank = _ranks(lexical)
+        order = np.argsort(-fused, kind="stable")[:k]
+        return [self._hit(candidates[j], float(fused[j]), dense_rank, lexical_rank) for j in order]
+
+    def _dense(self, query: str, k: int, allowed: npt.NDArray[np.bool_] | None) -> dict[int, float]:
+        """The best view score of each candidate chunk."""
+        vector = self._embedder.embed_query(query)
+        total = len(self._store)
+        wanted = total if total <= _SCORE_ALL else min(total, (k + _CANDIDATES) * 20)
+        scores, ids = self._store.search(vector, wanted)
+        best: dict[int, float] = {}
+        for score, row in zip(scores.tolist(), ids.tolist(), strict=True):
+            if row < 0:
+                continue
+            chunk = int(self._owners[row])
+            if (allowed is None or allowed[chunk]) and score > best.get(chunk, -2.0):
+                best[chunk] = score
+        top = sorted(best, key=best.__getitem__, reverse=True)[: _CANDIDATES + k]
+        return {i: best[i] for i in top}
+
+    def _allowed(self, filters: Filters | None) -> npt.NDArray[np.bool_] | None:
+        if filters is None or filters == Filters():
+            return None
+        return np.array([self._passes(c, filters) for c in self.chunks], dtype=bool)
+
+    def _passes(self, chunk: Chunk, filters: Filters) -> bool:
+        doc = self.documents.get(chunk.doc_id)
+        return (
+            (filters.doc_ids is None or chunk.doc_id in filters.doc_ids)
+            and (filters.langs is None or chunk.lang in filters.langs)
+            and (filters.kinds is None or (doc is not None and doc.kind in filters.kinds))
+        )
+
+    def _hit(self, index: int, score: float, dense: dict[int, int], lexical: dict[int, int]) -> Hit:
+        chunk = self.chunks[index]
+        doc = self.documents.get(chunk.doc_id, DocInfo(chunk.doc_id, None, "", chunk.lang))
+        return Hit(chunk, score, dense.get(index), lexical.get(index), doc.title, doc.url, doc.kind)
+
+
+def _top(
+    scores: npt.NDArray[np.float32], allowed: npt.NDArray[np.bool_] | None, n: int
+) -> list[int]:
+    masked = np.where(allowed, scores, 0.0) if allowed is not None else scores
+    order = np.argsort(-masked, kind="stable")[:n]
+    return [int(i) for i in order if masked[i] > 0]
+
+
+def _ranks(scores: dict[int, float]) -> dict[int, int]:
+    ordered = sorted(scores, key=scores.__getitem__, reverse=True)
+    return {index: rank for rank, index in enumerate(ordered, start=1)}
+
+
+def _read_chunks(folder: Path) -> list[Chunk]:
+    with (folder / "chunks.jsonl").open(encoding="utf-8") as handle:
+        return [Chunk.from_json(json.loads(line)) for line in handle if line.strip()]
+
+
+def _read_documents(folder: Path) -> dict[str, DocInfo]:
+    data = json.loads((folder / "documents.json").read_text(encoding="utf-8"))
+    return {doc_id: DocInfo(**info) for doc_id, info in data.items()}

@@ -1,0 +1,114 @@
+"""Vector stores: the protocol, and FAISS on local disk.
+
+The protocol speaks in integer row ids and vectors only, so a server (Qdrant,
+Milvus) can stand in for FAISS later without touching the callers; saving and
+loading are the local store's own business.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from index.embedder import Vectors
+
+Ids = npt.NDArray[np.int64]
+
+
+class VectorStore(Protocol):
+    def upsert(self, ids: Sequence[int], vectors: Vectors) -> None: ...
+
+    def delete(self, ids: Sequence[int]) -> None: ...
+
+    def search(self, query: Vectors, k: int) -> tuple[npt.NDArray[np.float32], Ids]:
+        """Inner-product scores and ids of the `k` best rows, best first (-1: none)."""
+        ...
+
+    def __len__(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class StorePlan:
+    """Which FAISS index a corpus gets, and why (recorded in the manifest)."""
+
+    kind: str  # "flat" | "ivf"
+    reason: str
+    nlist: int = 0
+    nprobe: int = 0
+
+    @classmethod
+    def for_size(cls, rows: int, exact_max: int) -> StorePlan:
+        if rows <= exact_max:
+            return cls("flat", f"{rows} vectors <= index.exact_max ({exact_max}): exact search")
+        # ~4 sqrt(n) lists, and enough probes to keep recall@10 near 0.95 (bench/search.py).
+        nlist = int(4 * math.sqrt(rows))
+        return cls(
+            "ivf",
+            f"{rows} vectors > index.exact_max ({exact_max}): IVF with {nlist} lists",
+            nlist=nlist,
+            nprobe=max(16, nlist // 64),
+        )
+
+
+class FaissStore:
+    """Exact inner product (IndexFlatIP) or IVF-Flat; inner product equals cosine on unit rows."""
+
+    def __init__(self, index: Any, plan: StorePlan) -> None:
+        self._index = index
+        self.plan = plan
+
+    @classmethod
+    def create(cls, dim: int, plan: StorePlan, training: Vectors | None = None) -> FaissStore:
+        import faiss  # lazy
+
+        if plan.kind == "flat":
+            return cls(faiss.IndexIDMap2(faiss.IndexFlatIP(dim)), plan)
+        quantizer = faiss.IndexFlatIP(dim)
+        index = faiss.IndexIVFFlat(quantizer, dim, plan.nlist, faiss.METRIC_INNER_PRODUCT)
+        if training is None or len(training) < plan.nlist:
+            raise ValueError(
+                f"an IVF index with {plan.nlist} lists needs that many training vectors"
+            )
+        index.train(np.ascontiguousarray(training, dtype=np.float32))
+        index.nprobe = plan.nprobe
+        return cls(index, plan)
+
+    def upsert(self, ids: Sequence[int], vectors: Vectors) -> None:
+        id_array = np.asarray(ids, dtype=np.int64)
+        self.delete(id_array.tolist())
+        self._index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), id_array)
+
+    def delete(self, ids: Sequence[int]) -> None:
+        import faiss
+
+        if len(ids):
+            self._index.remove_ids(faiss.IDSelectorArray(np.asarray(ids, dtype=np.int64)))
+
+    def search(self, query: Vectors, k: int) -> tuple[npt.NDArray[np.float32], Ids]:
+        k = max(1, min(k, len(self)))
+        scores, ids = self._index.search(np.ascontiguousarray(query.reshape(1, -1), np.float32), k)
+        return scores[0], ids[0]
+
+    def __len__(self) -> int:
+        return int(self._index.ntotal)
+
+    def save(self, path: Path) -> None:
+        import faiss
+
+        faiss.write_index(self._index, str(path))
+
+    @classmethod
+    def load(cls, path: Path, plan: StorePlan) -> FaissStore:
+        """Only call on a file whose checksum was verified: faiss does not harden its reader."""
+        import faiss
+
+        index = faiss.read_index(str(path))
+        if plan.kind == "ivf":
+            faiss.extract_index_ivf(index).nprobe = plan.nprobe
+        return cls(index, plan)

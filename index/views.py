@@ -1,0 +1,39 @@
+"""The texts embedded for each chunk: the chunk itself, and each of its sentences.
+
+A short question often matches one sentence better than the 500 characters
+around it (measured on the dev set: English questions on the Norwegian report
+found their evidence first 7 of 10 times with chunk vectors alone, 9 of 10 with
+the best of chunk and sentence). A chunk's dense score is its best view's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from index.chunk import Chunk
+from index.sentences import split_sentences
+
+# Sentences shorter than this say too little to be matched on their own.
+_MIN_SENTENCE = 25
+
+
+@dataclass(frozen=True)
+class Views:
+    texts: list[str]
+    owners: list[int]  # the chunk (by position) each text stands for
+
+
+def chunk_views(chunks: Sequence[Chunk], *, sentences: bool = True) -> Views:
+    texts = [c.text for c in chunks]
+    owners = list(range(len(chunks)))
+    if sentences:
+        for position, chunk in enumerate(chunks):
+            spans = split_sentences(chunk.text)
+            if len(spans) < 2:
+                continue
+            for start, end in spans:
+                if end - start >= _MIN_SENTENCE:
+                    texts.append(chunk.text[start:end])
+                    owners.append(position)
+    return Views(texts, owners)
