@@ -16,16 +16,24 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from index.errors import IndexCorruptError, NoIndexError
 from index.manifest import Manifest, checksum, checksums, read_manifest, write_manifest
 
 _KEEP = 2
+_RETRIES = 3
+# np.load parses .npy headers with ast.literal_eval, which on CPython 3.11 can
+# fail with "AST constructor recursion depth mismatch" when threads do it at
+# once; loading is rare and short, so loads take turns.
+_READ_LOCK = threading.Lock()
+T = TypeVar("T")
 
 
 class IndexDirectory:
@@ -47,6 +55,25 @@ class IndexDirectory:
             )
         return folder
 
+    def load(self, reader: Callable[[Path, Manifest], T]) -> T:
+        """`reader(folder, manifest)` on the verified current version.
+
+        A writer prunes old versions; if ours vanished while being read, the
+        newer current one is read instead.
+        """
+        for _ in range(_RETRIES):
+            before = self.current()
+            try:
+                folder, manifest = self.open()
+                with _READ_LOCK:
+                    return reader(folder, manifest)
+            except FileNotFoundError:
+                if self.current() == before:
+                    raise
+        folder, manifest = self.open()
+        with _READ_LOCK:
+            return reader(folder, manifest)
+
     def open(self) -> tuple[Path, Manifest]:
         """The current version, after checking every file against the manifest."""
         folder = self.current()
@@ -57,6 +84,8 @@ class IndexDirectory:
         for name, expected in manifest.files.items():
             path = folder / name
             if not path.is_file() or checksum(path) != expected:
+                if self.current() != folder:
+                    raise FileNotFoundError(path)  # pruned under us: the caller retries
                 raise IndexCorruptError(
                     f"{path} does not match its checksum: the index is damaged; "
                     "run `kilde ingest --rebuild`"
@@ -67,7 +96,8 @@ class IndexDirectory:
         """Build a version with `build(folder)` and make it current; returns its folder."""
         with self._lock():
             self.versions.mkdir(parents=True, exist_ok=True)
-            name = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+            # Names sort in publishing order (nanoseconds), for pruning.
+            name = f"{time.time_ns():020d}-{uuid.uuid4().hex[:6]}"
             staging = self.root / f".building-{name}"
             staging.mkdir(parents=True)
             try:

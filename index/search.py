@@ -64,19 +64,22 @@ class HybridSearcher:
     @classmethod
     def open(cls, directory: IndexDirectory, embedder: Embedder) -> HybridSearcher:
         """The published index, verified, for this embedder (else IndexMismatchError)."""
-        folder, manifest = directory.open()
-        manifest.check_embedder(embedder.name, embedder.dim)
-        store = manifest.store
-        plan = StorePlan(store["kind"], store["reason"], store["nlist"], store["nprobe"])
-        return cls(
-            embedder=embedder,
-            store=FaissStore.load(folder / "vectors.faiss", plan),
-            owners=np.load(folder / "owners.npy", allow_pickle=False),
-            chunks=_read_chunks(folder),
-            documents=_read_documents(folder),
-            lexical=LexicalIndex.load(folder / "lexical"),
-            manifest=manifest,
-        )
+
+        def read(folder: Path, manifest: Manifest) -> HybridSearcher:
+            manifest.check_embedder(embedder.name, embedder.dim)
+            store = manifest.store
+            plan = StorePlan(store["kind"], store["reason"], store["nlist"], store["nprobe"])
+            return cls(
+                embedder=embedder,
+                store=FaissStore.load(folder / "vectors.faiss", plan),
+                owners=np.load(folder / "owners.npy", allow_pickle=False),
+                chunks=_read_chunks(folder),
+                documents=_read_documents(folder),
+                lexical=LexicalIndex.load(folder / "lexical"),
+                manifest=manifest,
+            )
+
+        return directory.load(read)
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None) -> list[Hit]:
         if not self.chunks or not query.strip():

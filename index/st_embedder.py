@@ -17,7 +17,9 @@ class SentenceTransformerEmbedder:
         from sentence_transformers import SentenceTransformer  # lazy: imports torch
 
         self._model: Any = SentenceTransformer(model, device="cpu")
-        dim = self._model.get_sentence_embedding_dimension()
+        # Renamed in sentence-transformers 5; older releases have only the old name.
+        dimension = getattr(self._model, "get_embedding_dimension", None)
+        dim = dimension() if dimension else self._model.get_sentence_embedding_dimension()
         if dim is None:
             raise OSError(f"{model} does not say its embedding dimension")
         self.dim = int(dim)

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from index.analyzer import Analyzer
+from index.chunk import Chunk
+from index.lexical import LexicalIndex
+
+
+def _chunk(i: int, text: str, lang: str = "no") -> Chunk:
+    return Chunk(f"d:p1:{i}", "d", 1, 0, len(text), text, lang)
+
+
+CHUNKS = [
+    _chunk(0, "75 % av forskningsbudsjettet i Litauen har til nå bestått av strukturfondene."),
+    _chunk(1, "Forskning og innovasjon er viktig for regionene."),
+    _chunk(2, "Klynger får størst verdi når de kobler seg på internasjonale nettverk."),
+    _chunk(3, "Clusters gain most when they connect to international networks.", "en"),
+]
+
+
+def test_words_drop_stopwords_and_split_hyphens() -> None:
+    assert Analyzer().words("Det er en RIS3-strategi for the regions") == [
+        "ris3",
+        "strategi",
+        "regions",
+    ]
+
+
+def test_norwegian_and_english_are_stemmed_with_their_own_stemmer() -> None:
+    analyzer = Analyzer()
+    assert analyzer.terms("strukturfondene", "no") == ["strukturfond"]
+    assert analyzer.terms("networks", "en") == ["network"]
+    assert set(analyzer.query_terms("networks")) >= {"network"}
+
+
+def test_compound_parts_are_indexed_when_the_head_is_a_known_word() -> None:
+    analyzer = Analyzer({"forskning", "budsjett"})
+    assert analyzer.parts("forskningsbudsjettet") == ["forskning", "budsjettet"]
+    assert analyzer.parts("budsjett") == []
+    assert Analyzer(set()).parts("forskningsbudsjettet") == []
+
+
+def test_compounds_let_a_part_find_the_whole() -> None:
+    query = "budsjett til forskning"
+    with_parts = LexicalIndex.build(CHUNKS, compounds=True).scores(query)
+    without = LexicalIndex.build(CHUNKS, compounds=False).scores(query)
+    assert with_parts.argmax() == 0
+    assert with_parts[0] > without[0]
+
+
+def test_scores_follow_stems_across_forms() -> None:
+    scores = LexicalIndex.build(CHUNKS).scores("strukturfond")
+    assert scores.argmax() == 0 and scores[1] == 0
+
+
+def test_coverage_is_high_in_the_corpus_language_and_low_across() -> None:
+    index = LexicalIndex.build(CHUNKS[:3])
+    assert index.coverage("Hvordan får klynger verdi fra internasjonale nettverk?") > 0.8
+    assert index.coverage("How do groups of firms benefit from global ties?") < 0.2
+    assert index.coverage("") == 0.0
+
+
+def test_save_and_load_keep_scores(tmp_path: object) -> None:
+    from pathlib import Path
+
+    folder = Path(str(tmp_path)) / "lexical"
+    index = LexicalIndex.build(CHUNKS)
+    index.save(folder)
+    loaded = LexicalIndex.load(folder)
+    query = "internasjonale nettverk budsjett"
+    assert loaded.scores(query).tolist() == index.scores(query).tolist()
+    assert loaded.coverage(query) == index.coverage(query)
+
+
+def test_empty_index_scores_nothing() -> None:
+    index = LexicalIndex.build([])
+    assert index.scores("anything").size == 0
+    assert index.coverage("anything") == 0.0
