@@ -98,7 +98,7 @@ def test_a_loopback_pdf_is_found_at_its_page(
 ) -> None:
     pages = [
         "The opening page thanks the organisers of the meeting.",
-        "Regional innovation agencies in Andalusia fund twelve new laboratories for marine science.",
+        "Regional innovation agencies in Andalusia fund twelve new laboratories for sea science.",
         "The last page lists references.",
     ]
     server.route("/deck.pdf", static(text_pdf(pages), "application/pdf"))
