@@ -20,7 +20,9 @@ class LLMSettings(_Strict):
     model: str = ""
     # The name of the environment variable that holds the key, never the key itself.
     api_key_env: str = "OPENAI_API_KEY"
+    # llama-cpp: a .gguf file; empty uses the bundled Gemma 3 270M if installed.
     model_path: str = ""
+    context: int = Field(default=4096, ge=512)
     max_tokens: int = Field(default=512, ge=1)
     temperature: float = Field(default=0.1, ge=0)
     timeout: float = Field(default=120.0, gt=0)

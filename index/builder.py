@@ -66,6 +66,7 @@ class IndexBuilder:
             store.upsert(list(range(len(vectors))), vectors)
             store.save(folder / "vectors.faiss")
             np.save(folder / "owners.npy", np.asarray(views.owners, dtype=np.int64))
+            np.save(folder / "spans.npy", np.asarray(views.spans, dtype=np.int64).reshape(-1, 2))
             LexicalIndex.build(chunks, compounds=self._compounds).save(folder / "lexical")
             _write_chunks(folder, documents, chunks)
             return Manifest(

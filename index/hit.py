@@ -9,14 +9,26 @@ from index.chunk import Chunk
 
 
 @dataclass(frozen=True)
+class SentenceScore:
+    """A sentence of the chunk (offsets into the chunk's text) and its similarity to the query."""
+
+    start: int
+    end: int
+    score: float
+
+
+@dataclass(frozen=True)
 class Hit:
     chunk: Chunk
-    score: float
+    score: float  # fused; comparable within one result list only
     dense_rank: int | None  # 1-based; None when the dense retriever did not return it
     lexical_rank: int | None
     title: str
     url: str | None
     kind: str
+    # Cosine similarity of the query to the chunk's best view (None: not scored).
+    dense_score: float | None = None
+    sentences: tuple[SentenceScore, ...] = ()
 
     def to_json(self, rank: int) -> dict[str, Any]:
         return {

@@ -10,7 +10,7 @@ from typing import Any
 
 from index.errors import IndexMismatchError
 
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass(frozen=True)

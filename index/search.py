@@ -14,7 +14,7 @@ from index.chunk import Chunk
 from index.directory import IndexDirectory
 from index.embedder import Embedder
 from index.fusion import fuse, lexical_weight
-from index.hit import Hit
+from index.hit import Hit, SentenceScore
 from index.lexical import LexicalIndex
 from index.manifest import Manifest
 from index.vector_store import FaissStore, StorePlan, VectorStore
@@ -34,6 +34,25 @@ class Filters:
 
 
 @dataclass(frozen=True)
+class Retrieval:
+    """Hits, and how clearly the best one stands out from the corpus.
+
+    `relevance` is the best dense similarity plus its margin over the median
+    similarity of everything scored: an off-topic question is about as close
+    to its best passage as to any other, an answerable one stands out. It is
+    on the embedder's scale (for e5-small, answerable questions score above
+    about 0.89 on the report; off-topic ones below).
+    """
+
+    hits: list[Hit]
+    relevance: float
+    # How much of the query's wording the corpus knows (0..1), see LexicalIndex.coverage.
+    coverage: float = 0.0
+    # The query's words as index terms, with their idf (LexicalIndex.word_weights).
+    words: tuple[tuple[tuple[str, ...], float], ...] = ()
+
+
+@dataclass(frozen=True)
 class DocInfo:
     title: str
     url: str | None
@@ -48,14 +67,16 @@ class HybridSearcher:
         embedder: Embedder,
         store: VectorStore,
         owners: npt.NDArray[np.int64],
+        spans: npt.NDArray[np.int64],
         chunks: Sequence[Chunk],
         documents: dict[str, DocInfo],
         lexical: LexicalIndex,
         manifest: Manifest | None = None,
     ) -> None:
-        self._embedder = embedder
+        self.embedder = embedder
         self._store = store
         self._owners = owners
+        self._spans = spans
         self.chunks = list(chunks)
         self.documents = documents
         self._lexical = lexical
@@ -73,6 +94,7 @@ class HybridSearcher:
                 embedder=embedder,
                 store=FaissStore.load(folder / "vectors.faiss", plan),
                 owners=np.load(folder / "owners.npy", allow_pickle=False),
+                spans=np.load(folder / "spans.npy", allow_pickle=False),
                 chunks=_read_chunks(folder),
                 documents=_read_documents(folder),
                 lexical=LexicalIndex.load(folder / "lexical"),
@@ -82,39 +104,49 @@ class HybridSearcher:
         return directory.load(read)
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None) -> list[Hit]:
+        return self.retrieve(query, k, filters).hits
+
+    def retrieve(self, query: str, k: int = 10, filters: Filters | None = None) -> Retrieval:
         if not self.chunks or not query.strip():
-            return []
+            return Retrieval([], 0.0)
         allowed = self._allowed(filters)
-        dense = self._dense(query, k, allowed)
+        views, median = self._dense(query, k, allowed)
+        dense = {i: max(s for s, _ in rows) for i, rows in views.items()}
         lexical_all = self._lexical.scores(query)
         lexical = {i: float(lexical_all[i]) for i in _top(lexical_all, allowed, _CANDIDATES + k)}
         candidates = sorted(set(dense) | set(lexical))
         if not candidates:
-            return []
+            return Retrieval([], 0.0)
         floor = min(dense.values()) if dense else 0.0
         dense_scores = np.array([dense.get(i, floor) for i in candidates])
         lexical_scores = np.array([float(lexical_all[i]) for i in candidates])
-        fused = fuse(dense_scores, lexical_scores, lexical_weight(self._lexical.coverage(query)))
-        dense_rank = _ranks(dense)
-        lexical_rank = _ranks(lexical)
+        coverage = self._lexical.coverage(query)
+        fused = fuse(dense_scores, lexical_scores, lexical_weight(coverage))
+        ranks = (_ranks(dense), _ranks(lexical))
         order = np.argsort(-fused, kind="stable")[:k]
-        return [self._hit(candidates[j], float(fused[j]), dense_rank, lexical_rank) for j in order]
+        hits = [self._hit(candidates[j], float(fused[j]), ranks, views) for j in order]
+        top = max(dense.values(), default=0.0)
+        words = self._lexical.word_weights(query)
+        return Retrieval(hits, top + (top - median), coverage, words)
 
-    def _dense(self, query: str, k: int, allowed: npt.NDArray[np.bool_] | None) -> dict[int, float]:
-        """The best view score of each candidate chunk."""
-        vector = self._embedder.embed_query(query)
+    def _dense(
+        self, query: str, k: int, allowed: npt.NDArray[np.bool_] | None
+    ) -> tuple[dict[int, list[tuple[float, int]]], float]:
+        """For each candidate chunk its scored views (similarity, row); the median similarity."""
+        vector = self.embedder.embed_query(query)
         total = len(self._store)
         wanted = total if total <= _SCORE_ALL else min(total, (k + _CANDIDATES) * 20)
         scores, ids = self._store.search(vector, wanted)
-        best: dict[int, float] = {}
+        views: dict[int, list[tuple[float, int]]] = {}
         for score, row in zip(scores.tolist(), ids.tolist(), strict=True):
             if row < 0:
                 continue
             chunk = int(self._owners[row])
-            if (allowed is None or allowed[chunk]) and score > best.get(chunk, -2.0):
-                best[chunk] = score
-        top = sorted(best, key=best.__getitem__, reverse=True)[: _CANDIDATES + k]
-        return {i: best[i] for i in top}
+            if allowed is None or allowed[chunk]:
+                views.setdefault(chunk, []).append((score, row))
+        top = sorted(views, key=lambda i: max(s for s, _ in views[i]), reverse=True)
+        median = float(np.median(scores[ids >= 0])) if (ids >= 0).any() else 0.0
+        return {i: views[i] for i in top[: _CANDIDATES + k]}, median
 
     def _allowed(self, filters: Filters | None) -> npt.NDArray[np.bool_] | None:
         if filters is None or filters == Filters():
@@ -129,10 +161,32 @@ class HybridSearcher:
             and (filters.kinds is None or (doc is not None and doc.kind in filters.kinds))
         )
 
-    def _hit(self, index: int, score: float, dense: dict[int, int], lexical: dict[int, int]) -> Hit:
+    def _hit(
+        self,
+        index: int,
+        score: float,
+        ranks: tuple[dict[int, int], dict[int, int]],
+        views: dict[int, list[tuple[float, int]]],
+    ) -> Hit:
         chunk = self.chunks[index]
         doc = self.documents.get(chunk.doc_id, DocInfo(chunk.doc_id, None, "", chunk.lang))
-        return Hit(chunk, score, dense.get(index), lexical.get(index), doc.title, doc.url, doc.kind)
+        scored = views.get(index, [])
+        sentences = tuple(
+            SentenceScore(int(self._spans[row][0]), int(self._spans[row][1]), similarity)
+            for similarity, row in sorted(scored, key=lambda v: int(self._spans[v[1]][0]))
+            if (int(self._spans[row][0]), int(self._spans[row][1])) != (0, len(chunk.text))
+        )
+        return Hit(
+            chunk,
+            score,
+            ranks[0].get(index),
+            ranks[1].get(index),
+            doc.title,
+            doc.url,
+            doc.kind,
+            dense_score=max((s for s, _ in scored), default=None),
+            sentences=sentences,
+        )
 
 
 def _top(

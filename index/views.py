@@ -22,18 +22,21 @@ _MIN_SENTENCE = 25
 class Views:
     texts: list[str]
     owners: list[int]  # the chunk (by position) each text stands for
+    spans: list[tuple[int, int]]  # where in that chunk's text it lies
 
 
 def chunk_views(chunks: Sequence[Chunk], *, sentences: bool = True) -> Views:
     texts = [c.text for c in chunks]
     owners = list(range(len(chunks)))
+    spans = [(0, len(c.text)) for c in chunks]
     if sentences:
         for position, chunk in enumerate(chunks):
-            spans = split_sentences(chunk.text)
-            if len(spans) < 2:
+            sentences_of_chunk = split_sentences(chunk.text)
+            if len(sentences_of_chunk) < 2:
                 continue
-            for start, end in spans:
+            for start, end in sentences_of_chunk:
                 if end - start >= _MIN_SENTENCE:
                     texts.append(chunk.text[start:end])
                     owners.append(position)
-    return Views(texts, owners)
+                    spans.append((start, end))
+    return Views(texts, owners, spans)

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from index.chunk import Chunk
 from index.document import Document, Page
+from index.language import detect_language
 from index.sentences import split_sentences
-from ingest.language import detect_language
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,12 @@ from pathlib import Path
 
 from index.chunk import Chunk
 from index.document import Document
+from index.language import detect_language
 from index.progress import Progress
 from ingest.chunker import Chunker
 from ingest.corpus import CorpusStore
 from ingest.errors import IngestError, SkippedError
 from ingest.fetcher import Fetcher
-from ingest.language import detect_language
 from ingest.links import DroppedLink, LinkPolicy
 from ingest.loader import FileLoader, Loaded
 from ingest.naming import slug_title

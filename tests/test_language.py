@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.language import detect_language
+from index.language import detect_language
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from assistant.evaluation import EvalFileError
+from assistant.llm import LLMError
 from index.errors import KildeIndexError
 from ingest.errors import IngestError
 from ui.config import Config, ConfigError, load_config, redacted, to_toml
@@ -24,7 +25,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = _config(args)
         return int(args.command(config, args))
-    except (ConfigError, IngestError, KildeIndexError, EvalFileError) as error:
+    except (ConfigError, IngestError, KildeIndexError, EvalFileError, LLMError) as error:
         print(f"kilde: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -108,6 +109,27 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--kind", action="append", metavar="KIND", help="only pdf, html, text…")
     search.set_defaults(command=_search)
 
+    ask = commands.add_parser(
+        "ask",
+        parents=[common],
+        help="answer questions, with citations",
+        description="Answer each question from the sources, citing passage and page.",
+    )
+    ask.add_argument("questions", nargs="+", metavar="QUESTION")
+    ask.add_argument("--json", action="store_true", help="print JSON")
+    ask.set_defaults(command=_ask)
+
+    check = commands.add_parser(
+        "check",
+        parents=[common],
+        help="check claims against the sources",
+        description="A verdict (supported, contradicted, not_in_sources) for each claim; a "
+        "paragraph is split into its sentences.",
+    )
+    check.add_argument("claims", nargs="+", metavar="CLAIM")
+    check.add_argument("--json", action="store_true", help="print JSON")
+    check.set_defaults(command=_check)
+
     evaluate = commands.add_parser(
         "eval",
         parents=[common],
@@ -153,6 +175,18 @@ def _search(config: Config, args: argparse.Namespace) -> int:
         kinds=frozenset(args.kind) if args.kind else None,
     )
     return run_search(config, args.queries, k=args.k, as_json=args.json, filters=filters)
+
+
+def _ask(config: Config, args: argparse.Namespace) -> int:
+    from ui.ask_command import run_ask
+
+    return run_ask(config, args.questions, as_json=args.json)
+
+
+def _check(config: Config, args: argparse.Namespace) -> int:
+    from ui.ask_command import run_check
+
+    return run_check(config, args.claims, as_json=args.json)
 
 
 def _eval(config: Config, args: argparse.Namespace) -> int:

@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from assistant.assistant import Answerer, Assistant, ClaimChecker
+from assistant.claims import ExtractiveClaimChecker
+from assistant.extractive import MIN_RELEVANCE, ExtractiveAnswerer
+from assistant.generative import LLMAnswerer, LLMClaimChecker
+from assistant.llms import make_llm
+from assistant.support import SupportChecker
+from index.analyzer import Analyzer
 from index.builder import IndexBuilder
 from index.directory import IndexDirectory
 from index.embedder import Embedder
@@ -35,3 +44,31 @@ def builder(config: Config, model: Embedder) -> IndexBuilder:
 
 def searcher(config: Config) -> HybridSearcher:
     return HybridSearcher.open(index_directory(config), embedder(config))
+
+
+def assistant(config: Config, environ: Mapping[str, str]) -> Assistant:
+    """The assistant for the configured answer backend, on the published index."""
+    found = searcher(config)
+    llm = make_llm(config.llm, environ)
+    analyzer = Analyzer()
+    rules = ExtractiveClaimChecker(analyzer)
+    if llm is None:
+        answerer: Answerer = ExtractiveAnswerer(analyzer)
+        claims: ClaimChecker = rules
+    else:
+        answerer = LLMAnswerer(
+            llm,
+            SupportChecker(found.embedder),
+            max_tokens=config.llm.max_tokens,
+            min_relevance=MIN_RELEVANCE,
+        )
+        claims = LLMClaimChecker(llm, rules)
+    return Assistant(
+        found,
+        answerer,
+        claims,
+        k=config.retrieval.k,
+        llm=llm,
+        analyzer=analyzer,
+        default_lang="no" if config.ui.language == "nb" else "en",
+    )

@@ -13,13 +13,14 @@ _NORWEGIAN = frozenset(
     "og er det som en et på av med til ikke de den har å fra kan skal også om eller "
     "ved blir være vil var ble sin sitt sine seg mellom hvor hva hvordan etter "
     "dette disse må bør mye mer enn nå man vi jeg deg oss dem både gjennom innen "
-    "hos uten mot bl.a. dvs. f.eks. dersom slik derfor noen andre mange".split()
+    "hos uten mot bl.a. dvs. f.eks. dersom slik derfor noen andre mange "
+    "hvem hvilken hvilket hvilke hvorfor når ifølge rapporten".split()
 )
 _ENGLISH = frozenset(
     "the and of is that are was were be been with this these those from by which "
     "not or have has had it its their they we you our can will would should "
     "there what how why who into than more also such between through about "
-    "after other many only on".split()
+    "after other many only on according report does did".split()
 )
 _WORD = re.compile(r"[a-zæøåéA-ZÆØÅÉ]+(?:\.[a-zæøå]+\.)?")
 _MIN_VOTES = 2

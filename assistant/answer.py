@@ -1,0 +1,115 @@
+"""An answer: text with [n] markers, the citations behind them, and per-sentence support."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from index.hit import Hit
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Marker [n]: an exact span of a page, `page_text[start:end] == quote`."""
+
+    n: int
+    doc_id: str
+    title: str
+    url: str | None
+    page: int
+    quote: str
+    start: int
+    end: int
+    chunk_id: str
+    passage: str  # the retrieved chunk the quote comes from
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "n": self.n,
+            "doc_id": self.doc_id,
+            "title": self.title,
+            "url": self.url,
+            "page": self.page,
+            "quote": self.quote,
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+@dataclass(frozen=True)
+class AnswerSentence:
+    text: str
+    citations: tuple[int, ...]
+    supported: bool
+    support: float = 0.0  # 0..1, how well the cited passages back the sentence
+
+    def to_json(self) -> dict[str, Any]:
+        return {"text": self.text, "citations": list(self.citations), "supported": self.supported}
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    text: str
+    backend: str
+    citations: tuple[Citation, ...] = ()
+    sentences: tuple[AnswerSentence, ...] = ()
+    answered: bool = True  # False: the sources do not answer it (text is the sentinel)
+    closest: tuple[Hit, ...] = ()  # the passages retrieved, best first
+    notes: tuple[str, ...] = ()  # what was dropped or doubted, for the user
+    standalone: str | None = None  # the question as searched, when rewritten from a follow-up
+    lang: str = "en"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "backend": self.backend,
+            "answered": self.answered,
+            "citations": [c.to_json() for c in self.citations],
+            "sentences": [s.to_json() for s in self.sentences],
+            "notes": list(self.notes),
+            "standalone_question": self.standalone,
+        }
+
+
+@dataclass(frozen=True)
+class Evidence:
+    doc_id: str
+    title: str
+    url: str | None
+    page: int
+    quote: str
+    start: int
+    end: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "doc_id": self.doc_id,
+            "title": self.title,
+            "url": self.url,
+            "page": self.page,
+            "quote": self.quote,
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    claim: str
+    verdict: str  # supported | contradicted | not_in_sources
+    confidence: float
+    reason: str
+    evidence: tuple[Evidence, ...] = field(default_factory=tuple)
+    backend: str = "extractive"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "claim": self.claim,
+            "verdict": self.verdict,
+            "confidence": round(self.confidence, 2),
+            "reason": self.reason,
+            "evidence": [e.to_json() for e in self.evidence],
+            "backend": self.backend,
+        }

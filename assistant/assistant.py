@@ -1,0 +1,101 @@
+"""The assistant: retrieve, answer or check, and say what was done."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from typing import Protocol
+
+from assistant.answer import Answer, ClaimResult
+from assistant.followup import standalone_question
+from assistant.generative import Draft
+from assistant.llm import LLM, Message
+from index.analyzer import Analyzer
+from index.language import detect_language
+from index.search import Retrieval
+from index.sentences import split_sentences
+
+# A "claim" shorter than this many words is a heading or a fragment, not a claim.
+_MIN_CLAIM_WORDS = 4
+
+
+class Retriever(Protocol):
+    def retrieve(self, query: str, k: int = 10) -> Retrieval: ...
+
+
+class Answerer(Protocol):
+    """Answers from retrieved passages; `stream` yields drafts, then the final Answer."""
+
+    @property
+    def name(self) -> str: ...
+
+    def stream(
+        self, question: str, retrieval: Retrieval, lang: str
+    ) -> Iterator[Draft | Answer]: ...
+
+
+class ClaimChecker(Protocol):
+    @property
+    def name(self) -> str: ...
+
+    def check(self, claim: str, retrieval: Retrieval) -> ClaimResult: ...
+
+
+class Assistant:
+    def __init__(
+        self,
+        retriever: Retriever,
+        answerer: Answerer,
+        claims: ClaimChecker,
+        *,
+        k: int = 6,
+        llm: LLM | None = None,
+        analyzer: Analyzer | None = None,
+        default_lang: str = "en",
+    ) -> None:
+        self._retriever = retriever
+        self._answerer = answerer
+        self._claims = claims
+        self._k = k
+        self._llm = llm
+        self._analyzer = analyzer or Analyzer()
+        self._default_lang = default_lang
+
+    @property
+    def backend(self) -> str:
+        return self._answerer.name
+
+    def ask(self, question: str, history: Sequence[Message] = ()) -> Answer:
+        final = None
+        for event in self.ask_stream(question, history):
+            if isinstance(event, Answer):
+                final = event
+        assert final is not None
+        return final
+
+    def ask_stream(
+        self, question: str, history: Sequence[Message] = ()
+    ) -> Iterator[Draft | Answer]:
+        """Drafts while a model writes, then the final, checked answer."""
+        lang = detect_language(question, default=self._default_lang)
+        query = standalone_question(question, history, self._analyzer, self._llm)
+        retrieval = self._retriever.retrieve(query, self._k)
+        for event in self._answerer.stream(query, retrieval, lang):
+            if isinstance(event, Answer):
+                event = replace(
+                    event, question=question, standalone=query if query != question else None
+                )
+            yield event
+
+    def check(self, text: str) -> list[ClaimResult]:
+        """A verdict for each claim in `text` (one sentence, or a paragraph of them)."""
+        return [
+            self._claims.check(claim, self._retriever.retrieve(claim, self._k))
+            for claim in split_claims(text)
+        ]
+
+
+def split_claims(text: str) -> list[str]:
+    sentences = [" ".join(text[a:b].split()) for a, b in split_sentences(text)]
+    claims = [s for s in sentences if len(s.split()) >= _MIN_CLAIM_WORDS]
+    return claims or ([" ".join(text.split())] if text.strip() else [])

@@ -1,0 +1,119 @@
+"""The checkable facts of a sentence: numbers by kind, names, negation and polar words.
+
+A claim and its evidence can be close in meaning and still disagree on the one
+thing that matters: a year, a percentage, a university, "within" versus
+"outside". These are compared literally; embeddings blur exactly them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_NUMBER = re.compile(
+    r"(?<![\w.])(\d{1,3}(?:[ .,]\d{3})+|\d+(?:[.,]\d+)?)\s*(%|prosent\b|percent\b|per cent\b)?"
+    r"(?:\s*(millioner|million|milliarder|billion|mrd|mill|euro|eur|kroner|nok|kr|€|\$|usd))?",
+    re.IGNORECASE,
+)
+_ROMAN = {"II": "2", "III": "3", "IV": "4", "VI": "6", "VII": "7", "VIII": "8", "IX": "9"}
+_NEGATION = frozenset(
+    "not no never none neither nor cannot without ikke aldri ingen intet verken uten".split()
+)
+# Words of opposite meaning, in both languages, by concept.
+_POLES = {
+    "inside": "within inside internal internally innenfor innad intern interne".split(),
+    "outside": "outside external externally beyond utenfor ekstern eksterne utenlands".split(),
+    "all": "entirely only solely exclusively wholly fully kun utelukkende helt".split(),
+    "part": "partly partially part parts deler delvis del".split(),
+    "more": "more increase increased increasing higher greater larger growing mer økte økende "
+    "øke høyere større flere".split(),
+    "less": "less decrease decreased decreasing lower smaller fewer declining mindre reduserte "
+    "redusere lavere færre synkende".split(),
+}
+_OPPOSITE = {
+    "inside": "outside",
+    "outside": "inside",
+    "all": "part",
+    "part": "all",
+    "more": "less",
+    "less": "more",
+}
+_WORD_POLE = {w: pole for pole, words in _POLES.items() for w in words}
+_CAPITALISED = re.compile(r"\b[A-ZÆØÅÉ][\w’'-]*")
+_SENTENCE_START = re.compile(r"(^|[.!?:]\s+|\n)$")
+
+
+@dataclass(frozen=True)
+class Facts:
+    numbers: dict[str, frozenset[str]] = field(default_factory=dict)  # kind -> values
+    names: frozenset[str] = frozenset()  # case-folded capitalised words and acronyms
+    negated: bool = False
+    poles: frozenset[str] = frozenset()
+
+    def all_numbers(self) -> frozenset[str]:
+        return frozenset(v for values in self.numbers.values() for v in values)
+
+
+def facts_of(text: str) -> Facts:
+    return Facts(_numbers(text), _names(text), _negated(text), _poles(text))
+
+
+def _numbers(text: str) -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = {}
+    for match in _NUMBER.finditer(text):
+        value = re.sub(r"[ .,](?=\d{3}\b)", "", match.group(1)).replace(",", ".")
+        unit = (match.group(2) or "").lower()
+        scale = (match.group(3) or "").lower()
+        if unit:
+            kind = "percent"
+        elif scale:
+            kind = "amount"
+        elif len(value) == 4 and value.isdigit() and 1800 <= int(value) <= 2100:
+            kind = "year"
+        else:
+            kind = "number"
+        found.setdefault(kind, set()).add(value)
+    for word, value in _ROMAN.items():
+        if re.search(rf"\b{word}\b", text):
+            found.setdefault("number", set()).add(value)
+    return {kind: frozenset(values) for kind, values in found.items()}
+
+
+def _names(text: str) -> frozenset[str]:
+    """Capitalised words, except a sentence's first word unless a name follows it."""
+    names: set[str] = set()
+    matches = list(_CAPITALISED.finditer(text))
+    for i, match in enumerate(matches):
+        word = match.group(0).rstrip("’'").removesuffix("’s").removesuffix("'s")
+        if word in _ROMAN:
+            continue
+        at_start = bool(_SENTENCE_START.search(text[: match.start()]))
+        followed = i + 1 < len(matches) and matches[i + 1].start() == match.end() + 1
+        if not at_start or followed:
+            names.update(p.casefold() for p in word.split("-") if len(p) > 1)
+    return frozenset(names)
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[\w’']+", text.casefold())
+
+
+def _negated(text: str) -> bool:
+    return any(w in _NEGATION or w.endswith("n't") for w in _words(text))
+
+
+def _poles(text: str) -> frozenset[str]:
+    return frozenset(_WORD_POLE[w] for w in _words(text) if w in _WORD_POLE)
+
+
+def opposed_poles(claim: Facts, evidence: Facts) -> list[tuple[str, str]]:
+    """Pairs (claim's pole, evidence's opposite pole) where the evidence lacks the claim's."""
+    return [
+        (pole, _OPPOSITE[pole])
+        for pole in sorted(claim.poles)
+        if _OPPOSITE[pole] in evidence.poles and pole not in evidence.poles
+    ]
+
+
+def pole_words(pole: str) -> str:
+    return _POLES[pole][0]

@@ -1,0 +1,217 @@
+"""Answers from a chat model: streamed, then cited, checked and cleaned."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from assistant.answer import Answer, AnswerSentence, Citation, ClaimResult, Evidence
+from assistant.claims import ExtractiveClaimChecker
+from assistant.extractive import not_answered
+from assistant.llm import LLM, LLMError
+from assistant.output import clean_output, markers, strip_markers
+from assistant.prompts import answer_messages, claim_messages, new_tag
+from assistant.support import SupportChecker
+from assistant.texts import MOSTLY_UNSUPPORTED, NOT_ANSWERED, text_for
+from index.hit import Hit
+from index.search import Retrieval
+from index.sentences import split_sentences
+
+
+@dataclass
+class Draft:
+    """The model's raw reply so far (for streaming to a screen)."""
+
+    text: str
+
+
+class LLMAnswerer:
+    def __init__(
+        self,
+        llm: LLM,
+        support: SupportChecker,
+        *,
+        passages: int = 6,
+        max_tokens: int = 512,
+        min_relevance: float = 0.0,
+    ) -> None:
+        self.name = llm.name
+        self._llm = llm
+        self._support = support
+        self._passages = passages
+        self._max_tokens = max_tokens
+        self._min_relevance = min_relevance
+
+    def answer(self, question: str, retrieval: Retrieval, lang: str) -> Answer:
+        final = None
+        for event in self.stream(question, retrieval, lang):
+            if isinstance(event, Answer):
+                final = event
+        assert final is not None
+        return final
+
+    def stream(self, question: str, retrieval: Retrieval, lang: str) -> Iterator[Draft | Answer]:
+        hits = retrieval.hits[: self._passages]
+        if not hits or retrieval.relevance < self._min_relevance:
+            yield not_answered(question, retrieval, lang, self.name)
+            return
+        sentinel = text_for(NOT_ANSWERED, lang)
+        messages = answer_messages(question, hits, lang, sentinel, new_tag())
+        raw = ""
+        for piece in self._llm.stream(messages, max_tokens=self._max_tokens):
+            raw += piece
+            yield Draft(raw)
+        yield self._finish(question, raw, hits, retrieval, lang)
+
+    def _finish(
+        self, question: str, raw: str, hits: Sequence[Hit], retrieval: Retrieval, lang: str
+    ) -> Answer:
+        text, removed = clean_output(raw.strip(), {h.url for h in hits if h.url})
+        notes = [f"removed {item} from the model's answer" for item in removed]
+        if not text or text_for(NOT_ANSWERED, lang).rstrip(".") in text:
+            answer = not_answered(question, retrieval, lang, self.name)
+            return Answer(**{**answer.__dict__, "notes": tuple(notes)})
+        citations: list[Citation] = []
+        sentences: list[AnswerSentence] = []
+        parts: list[str] = []
+        for start, end in split_sentences(text):
+            sentence = text[start:end]
+            cited, dropped = _valid(markers(sentence), len(hits))
+            notes.extend(f"dropped citation [{n}]: no such source was retrieved" for n in dropped)
+            plain = strip_markers(sentence)
+            new = [
+                self._cite(len(citations) + i + 1, plain, hits[n - 1]) for i, n in enumerate(cited)
+            ]
+            citations.extend(new)
+            support = self._support.check(
+                plain, [h.chunk.text for h in (hits[n - 1] for n in cited)]
+            )
+            numbers = tuple(c.n for c in new)
+            sentences.append(
+                AnswerSentence(
+                    plain,
+                    numbers,
+                    bool(cited) and support.supported,
+                    support.score if cited else 0.0,
+                )
+            )
+            parts.append(plain + "".join(f" [{n}]" for n in numbers))
+        body = " ".join(parts)
+        unsupported = sum(not s.supported for s in sentences)
+        if sentences and unsupported * 2 > len(sentences):
+            body = text_for(MOSTLY_UNSUPPORTED, lang) + "\n" + body
+        return Answer(
+            question,
+            body,
+            self.name,
+            tuple(citations),
+            tuple(sentences),
+            True,
+            tuple(retrieval.hits),
+            tuple(notes),
+            lang=lang,
+        )
+
+    def _cite(self, n: int, sentence: str, hit: Hit) -> Citation:
+        support = self._support.check(sentence, [hit.chunk.text])
+        chunk = hit.chunk
+        _, start, end = support.best if support.best else (0, 0, len(chunk.text))
+        return Citation(
+            n,
+            chunk.doc_id,
+            hit.title,
+            hit.url,
+            chunk.page,
+            chunk.text[start:end],
+            chunk.start + start,
+            chunk.start + end,
+            chunk.id,
+            chunk.text,
+        )
+
+
+def _valid(numbers: list[int], available: int) -> tuple[list[int], list[int]]:
+    cited = list(dict.fromkeys(n for n in numbers if 1 <= n <= available))
+    dropped = [n for n in numbers if not 1 <= n <= available]
+    return cited, dropped
+
+
+class LLMClaimChecker:
+    """Asks the model for a JSON verdict with verbatim quotes, and checks every quote.
+
+    A verdict whose quotes are not in the cited passages is not trusted: the
+    rule-based checker decides instead, and the reason says so.
+    """
+
+    def __init__(self, llm: LLM, fallback: ExtractiveClaimChecker, *, passages: int = 4) -> None:
+        self.name = llm.name
+        self._llm = llm
+        self._fallback = fallback
+        self._passages = passages
+
+    def check(self, claim: str, retrieval: Retrieval, lang: str = "en") -> ClaimResult:
+        hits = retrieval.hits[: self._passages]
+        if not hits:
+            return self._fallback.check(claim, retrieval)
+        try:
+            raw = "".join(
+                self._llm.stream(claim_messages(claim, hits, lang, new_tag()), max_tokens=400)
+            )
+            verdict, quotes, reason = _parse_verdict(raw)
+        except (LLMError, ValueError) as error:
+            return self._fallback_with(
+                claim, retrieval, f"the model's verdict was unusable ({error})"
+            )
+        evidence = [e for n, q in quotes if (e := _locate(q, hits, n)) is not None]
+        if verdict != "not_in_sources" and not evidence:
+            return self._fallback_with(
+                claim, retrieval, "the model's quotes are not in the sources"
+            )
+        confidence = 0.8 if evidence else 0.6
+        return ClaimResult(claim, verdict, confidence, reason, tuple(evidence), self.name)
+
+    def _fallback_with(self, claim: str, retrieval: Retrieval, why: str) -> ClaimResult:
+        result = self._fallback.check(claim, retrieval)
+        return ClaimResult(
+            result.claim,
+            result.verdict,
+            result.confidence * 0.9,
+            f"{result.reason} ({why}; decided without the model)",
+            result.evidence,
+            f"{self.name}+extractive",
+        )
+
+
+def _parse_verdict(raw: str) -> tuple[str, list[tuple[int, str]], str]:
+    match = re.search(r"\{.*\}", raw, re.DOTALL)
+    if not match:
+        raise ValueError("no JSON object in the reply")
+    data = json.loads(match.group(0))
+    verdict = str(data.get("verdict", "")).strip().lower()
+    if verdict not in ("supported", "contradicted", "not_in_sources"):
+        raise ValueError(f"unknown verdict {verdict!r}")
+    quotes = [(int(q.get("source", 0)), str(q.get("quote", ""))) for q in data.get("quotes") or []]
+    return verdict, quotes, str(data.get("reason", "")).strip()
+
+
+def _locate(quote: str, hits: Sequence[Hit], n: int) -> Evidence | None:
+    """The quote's exact place in source n (whitespace may differ), or None."""
+    if not 1 <= n <= len(hits) or len(quote.strip()) < 8:
+        return None
+    hit = hits[n - 1]
+    pattern = r"\s+".join(re.escape(word) for word in quote.split())
+    found = re.search(pattern, hit.chunk.text)
+    if found is None:
+        return None
+    chunk = hit.chunk
+    return Evidence(
+        chunk.doc_id,
+        hit.title,
+        hit.url,
+        chunk.page,
+        found.group(0),
+        chunk.start + found.start(),
+        chunk.start + found.end(),
+    )

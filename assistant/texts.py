@@ -1,0 +1,25 @@
+"""Fixed sentences kilde writes, in Norwegian (bokmål) and English."""
+
+from __future__ import annotations
+
+# The sentinel for a question the sources do not answer: fixed, so it can be tested.
+NOT_ANSWERED = {
+    "en": "The sources do not answer this question.",
+    "no": "Kildene svarer ikke på dette spørsmålet.",
+}
+CROSS_LINGUAL = {
+    ("en", "no"): "The sources are in Norwegian; this is what they say:",
+    ("no", "en"): "Kildene er på engelsk; dette er hva de sier:",
+}
+MOSTLY_UNSUPPORTED = {
+    "en": "Caution: most sentences of this answer are not supported by the cited sources.",
+    "no": "Obs: de fleste setningene i dette svaret støttes ikke av kildene som er sitert.",
+}
+LANGUAGE_NAMES = {
+    "en": {"no": "Norwegian", "en": "English"},
+    "no": {"no": "norsk", "en": "engelsk"},
+}
+
+
+def text_for(table: dict[str, str], lang: str) -> str:
+    return table.get(lang, table["en"])

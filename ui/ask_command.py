@@ -1,0 +1,66 @@
+"""`kilde ask` and `kilde check`: answers and claim checks from the command line."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Sequence
+
+from assistant.answer import Answer, ClaimResult
+from assistant.generative import Draft
+from ui import wiring
+from ui.config import Config
+
+
+def run_ask(config: Config, questions: Sequence[str], *, as_json: bool) -> int:
+    assistant = wiring.assistant(config, os.environ)
+    answers = []
+    for question in questions:
+        answer = None
+        for event in assistant.ask_stream(question):
+            if isinstance(event, Draft) and not as_json and sys.stdout.isatty():
+                print(f"\r{event.text[-100:]}", end="", file=sys.stderr, flush=True)
+            elif isinstance(event, Answer):
+                answer = event
+        assert answer is not None
+        answers.append(answer)
+        if not as_json:
+            print(show_answer(answer))
+    if as_json:
+        print(json.dumps([a.to_json() for a in answers], ensure_ascii=False, indent=2))
+    return 0
+
+
+def show_answer(answer: Answer) -> str:
+    lines = [f"# {answer.question}", answer.text, ""]
+    for c in answer.citations:
+        lines.append(f"[{c.n}] {c.title}, p. {c.page}" + (f" — {c.url}" if c.url else ""))
+        lines.append(f"    «{' '.join(c.quote.split())}»")
+    if not answer.answered:
+        lines.append("Closest passages:")
+        for hit in answer.closest[:3]:
+            text = " ".join(hit.chunk.text.split())
+            lines.append(f"  - {hit.title}, p. {hit.chunk.page}: {text[:200]}…")
+    lines.extend(f"note: {note}" for note in answer.notes)
+    return "\n".join(lines) + "\n"
+
+
+def run_check(config: Config, claims: Sequence[str], *, as_json: bool) -> int:
+    assistant = wiring.assistant(config, os.environ)
+    results = [r for claim in claims for r in assistant.check(claim)]
+    if as_json:
+        print(json.dumps([r.to_json() for r in results], ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(show_claim(r) for r in results))
+    return 0
+
+
+def show_claim(result: ClaimResult) -> str:
+    lines = [
+        f"{result.verdict.upper()} ({result.confidence:.0%}): {result.claim}",
+        f"  {result.reason}",
+    ]
+    for n, e in enumerate(result.evidence, start=1):
+        lines.append(f"  [{n}] {e.title}, p. {e.page}: «{' '.join(e.quote.split())}»")
+    return "\n".join(lines) + "\n"
