@@ -15,9 +15,14 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Until the web app exists, the main job answers sample questions and checks a claim.
 run: install
 	$(BIN)/kilde --config $(CONFIG) ingest
-	$(BIN)/kilde --config $(CONFIG) sources
+	$(BIN)/kilde --config $(CONFIG) ask \
+		"Hva er det sentrale i prioriteringene, og hvor svikter det?" \
+		"What does the EIT think regions should make use of?"
+	$(BIN)/kilde --config $(CONFIG) check \
+		"The report says the method originated entirely within the EU."
 
 lint: install
 	$(BIN)/ruff check .

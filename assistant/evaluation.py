@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant.answer import Answer, ClaimResult
 from index.hit import Hit
 
 BUDGET = 2000
@@ -117,3 +118,75 @@ def evaluate_retrieval(
         for group in ("all", f"lang={item.lang}", f"type={item.type}"):
             groups.setdefault(group, RetrievalScores()).add(first, budget)
     return dict(sorted(groups.items()))
+
+
+@dataclass
+class AnswerScores:
+    """For questions: how often an answer cites the evidence, and how much it doubts itself."""
+
+    n: int = 0
+    cited_evidence: int = 0
+    sentences: int = 0
+    unsupported: int = 0
+    foreign_citations: int = 0  # citations to passages that were not retrieved
+    unanswerable: int = 0  # questions without evidence in the sources
+    declined: int = 0  # of those, answered with the "sources do not answer" sentinel
+
+    def add(self, item: EvalItem, answer: Answer) -> None:
+        retrieved = {h.chunk.id for h in answer.closest}
+        self.foreign_citations += sum(c.chunk_id not in retrieved for c in answer.citations)
+        self.sentences += len(answer.sentences)
+        self.unsupported += sum(not s.supported for s in answer.sentences)
+        if not item.evidence:
+            self.unanswerable += 1
+            self.declined += not answer.answered
+            return
+        self.n += 1
+        self.cited_evidence += any(
+            contains_evidence(c.passage, item.evidence) for c in answer.citations
+        )
+
+    def to_json(self) -> dict[str, float]:
+        return {
+            "n": self.n,
+            "cites_evidence": round(self.cited_evidence / max(self.n, 1), 3),
+            "unsupported_sentences": round(self.unsupported / max(self.sentences, 1), 3),
+            "citations_not_retrieved": self.foreign_citations,
+            "unanswerable": self.unanswerable,
+            "declined_unanswerable": round(self.declined / max(self.unanswerable, 1), 3),
+        }
+
+
+@dataclass
+class ClaimScores:
+    total: dict[str, int] = field(default_factory=dict)
+    right: dict[str, int] = field(default_factory=dict)
+    absent_called_supported: int = 0
+
+    def add(self, item: EvalItem, result: ClaimResult) -> None:
+        label = item.label or "unknown"
+        self.total[label] = self.total.get(label, 0) + 1
+        self.right[label] = self.right.get(label, 0) + (result.verdict == label)
+        self.absent_called_supported += label == "not_in_sources" and result.verdict == "supported"
+
+    def to_json(self) -> dict[str, float]:
+        n = sum(self.total.values())
+        out: dict[str, float] = {"n": n, "accuracy": round(sum(self.right.values()) / max(n, 1), 3)}
+        for label in sorted(self.total):
+            out[f"accuracy[{label}]"] = round(self.right[label] / self.total[label], 3)
+        out["not_in_sources_called_supported"] = self.absent_called_supported
+        return out
+
+
+def evaluate_answers(
+    items: Sequence[EvalItem],
+    ask: Callable[[str], Answer],
+    check: Callable[[str], ClaimResult],
+) -> tuple[AnswerScores, ClaimScores]:
+    answers, claims = AnswerScores(), ClaimScores()
+    for item in items:
+        if item.type == "qa":
+            answers.add(item, ask(item.text))
+        elif item.type == "claim":
+            claims.add(item, check(item.text))
+    return answers, claims

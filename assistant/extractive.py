@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from assistant.answer import Answer, AnswerSentence, Citation
+from assistant.output import clean_output
 from assistant.passages import ScoredSentence, scored_sentences
 from assistant.texts import CROSS_LINGUAL, NOT_ANSWERED, text_for
 from index.analyzer import Analyzer
@@ -56,10 +57,23 @@ class ExtractiveAnswerer:
         header = CROSS_LINGUAL.get((lang, source_lang))
         quote = "«{}»" if header else "{}"
         parts = [f"{quote.format(c.quote)} [{c.n}]" for c in citations]
-        text = (header + "\n" if header else "") + " ".join(parts)
+        # Quotes are verbatim, but a quoted image or foreign link must not render as one.
+        text, removed = clean_output(
+            (header + "\n" if header else "") + " ".join(parts),
+            {h.url for h in retrieval.hits if h.url},
+        )
+        notes = tuple(f"removed {item} from a quoted passage" for item in removed)
         sentences = tuple(AnswerSentence(c.quote, (c.n,), True, 1.0) for c in citations)
         return Answer(
-            question, text, self.name, citations, sentences, True, tuple(retrieval.hits), lang=lang
+            question,
+            text,
+            self.name,
+            citations,
+            sentences,
+            True,
+            tuple(retrieval.hits),
+            notes,
+            lang=lang,
         )
 
     def _choose(self, candidates: list[ScoredSentence]) -> list[ScoredSentence]:

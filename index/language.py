@@ -20,10 +20,11 @@ _ENGLISH = frozenset(
     "the and of is that are was were be been with this these those from by which "
     "not or have has had it its their they we you our can will would should "
     "there what how why who into than more also such between through about "
-    "after other many only on according report does did".split()
+    "after other many only on according report do does did".split()
 )
 _WORD = re.compile(r"[a-zæøåéA-ZÆØÅÉ]+(?:\.[a-zæøå]+\.)?")
 _MIN_VOTES = 2
+_SHORT = 8
 
 
 def detect_language(text: str, *, default: str = "und") -> str:
@@ -34,7 +35,9 @@ def detect_language(text: str, *, default: str = "und") -> str:
     # Letters only Norwegian uses count as a weak vote.
     norwegian_letters = len(re.findall(r"[æøåÆØÅ]", text))
     norwegian += min(norwegian_letters, 3) * 0.5
-    if max(norwegian, english) < _MIN_VOTES:
+    # A short question carries few function words; one is evidence enough there.
+    needed = 1 if len(words) <= _SHORT else _MIN_VOTES
+    if max(norwegian, english) < needed:
         return default
     if norwegian > english * 1.2:
         return "no"

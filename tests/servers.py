@@ -8,7 +8,7 @@
 
 A handler gets an `Exchange` and answers through it; it may stream slowly,
 send odd headers or nothing at all. Every request is recorded in
-`server.seen`. The server binds 127.0.0.1 on a free port and answers with
+`server.seen`, with its body (GET, HEAD and POST are answered). The server binds 127.0.0.1 on a free port and answers with
 HTTP/1.0, so each connection carries one request.
 """
 
@@ -33,6 +33,7 @@ class Seen:
     path: str  # without the query
     query: str
     headers: dict[str, str]  # lower-case names
+    body: bytes = b""  # the request body (sent with Content-Length), e.g. of a POST
 
 
 class Exchange:
@@ -121,7 +122,10 @@ class LoopbackServer:
     def _dispatch(self, handler: BaseHTTPRequestHandler) -> None:
         parts = urlsplit(handler.path)
         headers = {name.lower(): value for name, value in handler.headers.items()}
-        seen = Seen(handler.command, handler.path, parts.path, parts.query, headers)
+        # Read the body before answering: closing with unread data would reset the connection.
+        length = int(headers.get("content-length") or 0)
+        body = handler.rfile.read(length) if length > 0 else b""
+        seen = Seen(handler.command, handler.path, parts.path, parts.query, headers, body)
         with self._lock:
             self.seen.append(seen)
             route = self._routes.get(parts.path, not_found)
@@ -136,6 +140,9 @@ def _make_handler_class(server: LoopbackServer) -> type[BaseHTTPRequestHandler]:
             server._dispatch(self)
 
         def do_HEAD(self) -> None:
+            server._dispatch(self)
+
+        def do_POST(self) -> None:
             server._dispatch(self)
 
         def log_message(self, format: str, *args: object) -> None:

@@ -14,16 +14,13 @@ from ui import wiring
 from ui.cli import main
 from ui.config import load_config
 
-# A copy of shared/eval/dev.jsonl, so the tests run wherever the repository is.
-DEV = Path(__file__).resolve().parent / "data" / "dev.jsonl"
+from tests.conftest import DEV
 server = pytest.fixture(name="server")(loopback_server)
 
 
-@pytest.fixture(scope="module")
-def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("kilde")
-    assert main(["--data-dir", str(folder), "ingest", "--offline"]) == 0
-    return folder
+@pytest.fixture
+def data_dir(report_data: Path) -> Path:
+    return report_data
 
 
 def test_dev_set_meets_the_retrieval_targets(data_dir: Path) -> None:

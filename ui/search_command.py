@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from assistant.evaluation import evaluate_retrieval, load_items
+from assistant.evaluation import evaluate_answers, evaluate_retrieval, load_items
 from index.hit import Hit
 from index.search import Filters
 from ui import wiring
@@ -47,14 +48,27 @@ def _show(query: str, hits: list[Hit]) -> str:
 
 def run_eval(config: Config, path: Path, *, as_json: bool) -> int:
     items = load_items(path)
+    assistant = wiring.assistant(config, os.environ)
     searcher = wiring.searcher(config)
-    scores = evaluate_retrieval(items, lambda q, k: searcher.search(q, k))
-    table = {group: s.to_json() for group, s in scores.items()}
+    retrieval = evaluate_retrieval(items, lambda q, k: searcher.search(q, k))
+    answers, claims = evaluate_answers(
+        items, lambda q: assistant.ask(q), lambda c: assistant.check(c)[0]
+    )
+    table = {group: s.to_json() for group, s in retrieval.items()}
+    sections: dict[str, dict[str, object]] = {
+        "answers": {"backend": assistant.backend, **answers.to_json()},
+        "claims": {**claims.to_json()},
+    }
     if as_json:
-        print(json.dumps({"retrieval": table}, indent=2))
+        print(json.dumps({"retrieval": table, **sections}, indent=2))
         return 0
     columns = list(next(iter(table.values())).keys()) if table else []
-    print(f"{'group':<14}" + "".join(f"{c:>20}" for c in columns))
+    print("retrieval")
+    print(f"  {'group':<14}" + "".join(f"{c:>20}" for c in columns))
     for group, row in table.items():
-        print(f"{group:<14}" + "".join(f"{row[c]:>20}" for c in columns))
+        print(f"  {group:<14}" + "".join(f"{row[c]:>20}" for c in columns))
+    for name, section in sections.items():
+        print(name)
+        for key, value in section.items():
+            print(f"  {key:<34}{value}")
     return 0

@@ -1,0 +1,116 @@
+"""Answers and claim checks with the default (extractive) backend and the real models."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from assistant.assistant import Assistant, split_claims
+from assistant.evaluation import evaluate_answers, load_items
+from assistant.llm import Message
+from assistant.texts import NOT_ANSWERED
+from tests.conftest import DEV
+from ui import wiring
+from ui.cli import main
+from ui.config import load_config
+
+
+@pytest.fixture
+def assistant(report_data: Path) -> Assistant:
+    config = load_config(None, {"KILDE_PATHS__DATA_DIR": str(report_data)})
+    return wiring.assistant(config, os.environ)
+
+
+def test_dev_set_meets_the_answer_and_claim_targets(assistant: Assistant) -> None:
+    answers, claims = evaluate_answers(
+        load_items(DEV), assistant.ask, lambda claim: assistant.check(claim)[0]
+    )
+    scores = answers.to_json()
+    assert scores["cites_evidence"] >= 0.9, scores
+    assert scores["citations_not_retrieved"] == 0
+    verdicts = claims.to_json()
+    assert verdicts["accuracy"] >= 0.8, verdicts
+    assert verdicts["not_in_sources_called_supported"] == 0
+
+
+def test_every_citation_is_an_exact_span_of_its_page(assistant: Assistant, report_data: Path) -> None:
+    from ingest.corpus import CorpusStore
+
+    page = {d.id: d for d in CorpusStore(report_data).documents()}["report"].page(1).text
+    answer = assistant.ask("Hva er det sentrale i prioriteringene, og hvor svikter det?")
+    assert answer.answered and answer.citations
+    for citation in answer.citations:
+        assert page[citation.start : citation.end] == citation.quote
+        assert f"[{citation.n}]" in answer.text
+    assert all(s.supported and s.citations for s in answer.sentences)
+
+
+def test_english_question_on_norwegian_source_says_so_and_quotes(assistant: Assistant) -> None:
+    answer = assistant.ask("Who made up most of the conference participants?")
+    assert answer.text.startswith("The sources are in Norwegian")
+    assert "«Hovedmengden av deltakerne var forskere fra hele verden.»" in answer.text
+
+
+def test_off_topic_questions_get_the_sentinel_and_the_closest_passages(
+    assistant: Assistant,
+) -> None:
+    english = assistant.ask("How do I bake sourdough bread?")
+    assert (english.answered, english.text) == (False, NOT_ANSWERED["en"])
+    assert english.citations == () and len(english.closest) > 0
+    norwegian = assistant.ask("Hvor mange innbyggere har Tromsø kommune?")
+    assert norwegian.text == NOT_ANSWERED["no"]
+
+
+def test_follow_up_carries_the_earlier_question(assistant: Assistant) -> None:
+    history = [Message("user", "Hva sa den litauiske forskningsministeren?"),
+               Message("assistant", "…")]
+    answer = assistant.ask("Hvor mye av budsjettet kom derfra?", history)
+    assert answer.standalone is not None and "litauiske" in answer.standalone
+    assert any("75 %" in c.quote for c in answer.citations)
+
+
+def test_a_paragraph_is_checked_sentence_by_sentence(assistant: Assistant) -> None:
+    memo = ("Rapporten sier at kompetanse blir stadig viktigere. Kevin Morgan's presentation was "
+            "titled 'The Realities of RIS3: Implementation Gaps Between Northern and Southern "
+            "European Regions'. OK.")
+    assert len(split_claims(memo)) == 2
+    results = assistant.check(memo)
+    assert [r.verdict for r in results] == ["supported", "contradicted"]
+    assert "Northern" in results[1].reason or "Southern" in results[1].reason
+    assert results[1].evidence and "More and Less Developed" in results[1].evidence[0].quote
+
+
+def test_ask_and_check_json(report_data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    env = ["--data-dir", str(report_data)]
+    assert main([*env, "ask", "--json", "Hva kan Seal of excellence benyttes som?",
+                 "What is the capital of Peru?"]) == 0
+    answers = json.loads(capsys.readouterr().out)
+    assert [a["question"] for a in answers] == ["Hva kan Seal of excellence benyttes som?",
+                                                "What is the capital of Peru?"]
+    first = answers[0]
+    assert set(first) >= {"question", "answer", "backend", "citations", "sentences"}
+    assert first["backend"] == "extractive"
+    assert set(first["citations"][0]) == {"n", "doc_id", "title", "url", "page", "quote",
+                                          "start", "end"}
+    assert set(first["sentences"][0]) == {"text", "citations", "supported"}
+    assert "virkemiddel" in first["answer"] and "[1]" in first["answer"]
+    assert answers[1]["answer"] == NOT_ANSWERED["en"] and answers[1]["citations"] == []
+
+    assert main([*env, "check", "--json", "Eivind Lorentzen gave the opening keynote."]) == 0
+    checks = json.loads(capsys.readouterr().out)
+    assert set(checks[0]) >= {"claim", "verdict", "confidence", "reason", "evidence"}
+    assert checks[0]["verdict"] == "not_in_sources"
+    assert set(checks[0]["evidence"][0]) >= {"doc_id", "title", "url", "page", "quote"}
+
+
+def test_eval_reports_answers_and_claims(report_data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert main(["--data-dir", str(report_data), "eval", "--json", str(DEV)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["answers"]["cites_evidence"] >= 0.9
+    assert {"accuracy", "accuracy[supported]", "accuracy[contradicted]",
+            "accuracy[not_in_sources]", "not_in_sources_called_supported"} <= set(report["claims"])

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from assistant.facts import facts_of, opposed_poles
+from assistant.output import clean_output, markers, strip_markers
+
+
+def test_numbers_are_grouped_by_kind() -> None:
+    facts = facts_of("I 2014 gikk 75 % av budsjettet, 1 200 millioner kroner, til 3 regioner.")
+    assert facts.numbers == {"year": {"2014"}, "percent": {"75"}, "amount": {"1200"},
+                             "number": {"3"}}
+
+
+def test_roman_numerals_count_as_numbers_not_names() -> None:
+    facts = facts_of("Han er professor II ved universitetet.")
+    assert facts.numbers == {"number": {"2"}} and "ii" not in facts.names
+
+
+def test_names_skip_a_sentence_start_unless_a_name_follows() -> None:
+    assert facts_of("According to Kevin Morgan, Wales lags.").names == {"kevin", "morgan", "wales"}
+    assert facts_of("Andrés Rodríguez-Pose spoke.").names == {"andrés", "rodríguez", "pose"}
+
+
+def test_opposite_words_across_languages() -> None:
+    claim = facts_of("The method originated entirely within the EU.")
+    source = facts_of("Metoden har både deler av sin opprinnelse utenfor EU.")
+    assert ("inside", "outside") in opposed_poles(claim, source)
+    assert opposed_poles(claim, facts_of("It originated within the EU.")) == []
+
+
+def test_negation() -> None:
+    assert facts_of("Størrelse er ikke avgjørende.").negated
+    assert not facts_of("Size is decisive.").negated
+    assert facts_of("Size isn't decisive.").negated
+
+
+def test_clean_output_keeps_source_links_only_and_no_images() -> None:
+    text, removed = clean_output(
+        "See [the talk](https://src.example/a.pdf) and [this](http://evil.example/x) "
+        "![pic](http://127.0.0.1:9/canary.png) http://evil.example/y <b>bold</b> "
+        "https://src.example/a.pdf.",
+        {"https://src.example/a.pdf"},
+    )
+    assert "[the talk](https://src.example/a.pdf)" in text
+    assert "evil.example" not in text and "canary" not in text and "<b>" not in text
+    assert text.rstrip().endswith("https://src.example/a.pdf.")
+    assert len(removed) == 4
+
+
+def test_markers() -> None:
+    assert markers("A claim [1][3] and [12].") == [1, 3, 12]
+    assert strip_markers("A claim [1][3].") == "A claim."
