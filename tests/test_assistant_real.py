@@ -36,7 +36,9 @@ def test_dev_set_meets_the_answer_and_claim_targets(assistant: Assistant) -> Non
     assert verdicts["not_in_sources_called_supported"] == 0
 
 
-def test_every_citation_is_an_exact_span_of_its_page(assistant: Assistant, report_data: Path) -> None:
+def test_every_citation_is_an_exact_span_of_its_page(
+    assistant: Assistant, report_data: Path
+) -> None:
     from ingest.corpus import CorpusStore
 
     page = {d.id: d for d in CorpusStore(report_data).documents()}["report"].page(1).text
@@ -65,17 +67,21 @@ def test_off_topic_questions_get_the_sentinel_and_the_closest_passages(
 
 
 def test_follow_up_carries_the_earlier_question(assistant: Assistant) -> None:
-    history = [Message("user", "Hva sa den litauiske forskningsministeren?"),
-               Message("assistant", "…")]
+    history = [
+        Message("user", "Hva sa den litauiske forskningsministeren?"),
+        Message("assistant", "…"),
+    ]
     answer = assistant.ask("Hvor mye av budsjettet kom derfra?", history)
     assert answer.standalone is not None and "litauiske" in answer.standalone
     assert any("75 %" in c.quote for c in answer.citations)
 
 
 def test_a_paragraph_is_checked_sentence_by_sentence(assistant: Assistant) -> None:
-    memo = ("Rapporten sier at kompetanse blir stadig viktigere. Kevin Morgan's presentation was "
-            "titled 'The Realities of RIS3: Implementation Gaps Between Northern and Southern "
-            "European Regions'. OK.")
+    memo = (
+        "Rapporten sier at kompetanse blir stadig viktigere. Kevin Morgan's presentation was "
+        "titled 'The Realities of RIS3: Implementation Gaps Between Northern and Southern "
+        "European Regions'. OK."
+    )
     assert len(split_claims(memo)) == 2
     results = assistant.check(memo)
     assert [r.verdict for r in results] == ["supported", "contradicted"]
@@ -86,16 +92,36 @@ def test_a_paragraph_is_checked_sentence_by_sentence(assistant: Assistant) -> No
 def test_ask_and_check_json(report_data: Path, capsys: pytest.CaptureFixture[str]) -> None:
     capsys.readouterr()
     env = ["--data-dir", str(report_data)]
-    assert main([*env, "ask", "--json", "Hva kan Seal of excellence benyttes som?",
-                 "What is the capital of Peru?"]) == 0
+    assert (
+        main(
+            [
+                *env,
+                "ask",
+                "--json",
+                "Hva kan Seal of excellence benyttes som?",
+                "What is the capital of Peru?",
+            ]
+        )
+        == 0
+    )
     answers = json.loads(capsys.readouterr().out)
-    assert [a["question"] for a in answers] == ["Hva kan Seal of excellence benyttes som?",
-                                                "What is the capital of Peru?"]
+    assert [a["question"] for a in answers] == [
+        "Hva kan Seal of excellence benyttes som?",
+        "What is the capital of Peru?",
+    ]
     first = answers[0]
     assert set(first) >= {"question", "answer", "backend", "citations", "sentences"}
     assert first["backend"] == "extractive"
-    assert set(first["citations"][0]) == {"n", "doc_id", "title", "url", "page", "quote",
-                                          "start", "end"}
+    assert set(first["citations"][0]) == {
+        "n",
+        "doc_id",
+        "title",
+        "url",
+        "page",
+        "quote",
+        "start",
+        "end",
+    }
     assert set(first["sentences"][0]) == {"text", "citations", "supported"}
     assert "virkemiddel" in first["answer"] and "[1]" in first["answer"]
     assert answers[1]["answer"] == NOT_ANSWERED["en"] and answers[1]["citations"] == []
@@ -107,10 +133,17 @@ def test_ask_and_check_json(report_data: Path, capsys: pytest.CaptureFixture[str
     assert set(checks[0]["evidence"][0]) >= {"doc_id", "title", "url", "page", "quote"}
 
 
-def test_eval_reports_answers_and_claims(report_data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_eval_reports_answers_and_claims(
+    report_data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     capsys.readouterr()
     assert main(["--data-dir", str(report_data), "eval", "--json", str(DEV)]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["answers"]["cites_evidence"] >= 0.9
-    assert {"accuracy", "accuracy[supported]", "accuracy[contradicted]",
-            "accuracy[not_in_sources]", "not_in_sources_called_supported"} <= set(report["claims"])
+    assert {
+        "accuracy",
+        "accuracy[supported]",
+        "accuracy[contradicted]",
+        "accuracy[not_in_sources]",
+        "not_in_sources_called_supported",
+    } <= set(report["claims"])
