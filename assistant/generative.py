@@ -11,7 +11,7 @@ from assistant.answer import Answer, AnswerSentence, Citation, ClaimResult, Evid
 from assistant.claims import ExtractiveClaimChecker
 from assistant.extractive import not_answered
 from assistant.llm import LLM, LLMError
-from assistant.output import clean_output, markers, strip_markers
+from assistant.output import attach_markers, clean_output, markers, strip_markers
 from assistant.prompts import answer_messages, claim_messages, new_tag
 from assistant.support import SupportChecker
 from assistant.texts import MOSTLY_UNSUPPORTED, NOT_ANSWERED, text_for
@@ -22,7 +22,8 @@ from index.sentences import split_sentences
 
 @dataclass
 class Draft:
-    """The model's raw reply so far (for streaming to a screen)."""
+    """The model's reply so far (for streaming to a screen), already without images and
+    foreign links: a screen that renders it must not fetch what a source slipped in."""
 
     text: str
 
@@ -59,18 +60,20 @@ class LLMAnswerer:
             return
         sentinel = text_for(NOT_ANSWERED, lang)
         messages = answer_messages(question, hits, lang, sentinel, new_tag())
+        allowed = {h.url for h in hits if h.url}
         raw = ""
         for piece in self._llm.stream(messages, max_tokens=self._max_tokens):
             raw += piece
-            yield Draft(raw)
+            yield Draft(clean_output(raw, allowed)[0])
         yield self._finish(question, raw, hits, retrieval, lang)
 
     def _finish(
         self, question: str, raw: str, hits: Sequence[Hit], retrieval: Retrieval, lang: str
     ) -> Answer:
         text, removed = clean_output(raw.strip(), {h.url for h in hits if h.url})
+        text = attach_markers(text)
         notes = [f"removed {item} from the model's answer" for item in removed]
-        if not text or text_for(NOT_ANSWERED, lang).rstrip(".") in text:
+        if not text or any(s.rstrip(".") in text for s in NOT_ANSWERED.values()):
             answer = not_answered(question, retrieval, lang, self.name)
             return Answer(**{**answer.__dict__, "notes": tuple(notes)})
         citations: list[Citation] = []
@@ -79,7 +82,10 @@ class LLMAnswerer:
         for start, end in split_sentences(text):
             sentence = text[start:end]
             cited, dropped = _valid(markers(sentence), len(hits))
-            notes.extend(f"dropped citation [{n}]: no such source was retrieved" for n in dropped)
+            notes.extend(
+                f"dropped citation [{n}]: no such source was retrieved"
+                for n in dict.fromkeys(dropped)
+            )
             plain = strip_markers(sentence)
             new = [
                 self._cite(len(citations) + i + 1, plain, hits[n - 1]) for i, n in enumerate(cited)
@@ -164,6 +170,8 @@ class LLMClaimChecker:
             return self._fallback_with(
                 claim, retrieval, f"the model's verdict was unusable ({error})"
             )
+        # The reason is the model's own text, which a source may have steered.
+        reason, _ = clean_output(reason, {h.url for h in hits if h.url})
         evidence = [e for n, q in quotes if (e := _locate(q, hits, n)) is not None]
         if verdict != "not_in_sources" and not evidence:
             return self._fallback_with(
@@ -185,15 +193,30 @@ class LLMClaimChecker:
 
 
 def _parse_verdict(raw: str) -> tuple[str, list[tuple[int, str]], str]:
+    """The verdict, its quotes (source number, text) and reason; ValueError if unusable."""
     match = re.search(r"\{.*\}", raw, re.DOTALL)
     if not match:
         raise ValueError("no JSON object in the reply")
     data = json.loads(match.group(0))
+    if not isinstance(data, dict):
+        raise ValueError("the reply is not a JSON object")
     verdict = str(data.get("verdict", "")).strip().lower()
     if verdict not in ("supported", "contradicted", "not_in_sources"):
-        raise ValueError(f"unknown verdict {verdict!r}")
-    quotes = [(int(q.get("source", 0)), str(q.get("quote", ""))) for q in data.get("quotes") or []]
-    return verdict, quotes, str(data.get("reason", "")).strip()
+        raise ValueError(f"unknown verdict {verdict[:40]!r}")
+    items = data.get("quotes") or []
+    if not isinstance(items, list):
+        raise ValueError("quotes is not a list")
+    quotes = []
+    for item in items:
+        if not isinstance(item, dict):
+            raise ValueError("a quote is not an object")
+        try:
+            source = int(item.get("source") or 0)
+        except (TypeError, ValueError):
+            number = repr(item.get("source"))[:40]
+            raise ValueError(f"a quote names no source number: {number}") from None
+        quotes.append((source, str(item.get("quote") or "")))
+    return verdict, quotes, str(data.get("reason") or "").strip()
 
 
 def _locate(quote: str, hits: Sequence[Hit], n: int) -> Evidence | None:

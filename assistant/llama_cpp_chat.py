@@ -20,6 +20,7 @@ class LlamaCppChat:
         n_ctx: int = 4096,
         threads: int | None = None,
         temperature: float = 0.1,
+        chat_format: str | None = None,
     ) -> None:
         try:
             from llama_cpp import Llama
@@ -30,7 +31,13 @@ class LlamaCppChat:
             ) from error
         if not Path(model_path).is_file():
             raise LLMError(f"no GGUF model at {model_path}; set llm.model_path to a .gguf file")
-        self._llm: Any = Llama(model_path=model_path, n_ctx=n_ctx, n_threads=threads, verbose=False)
+        self._llm: Any = Llama(
+            model_path=model_path,
+            n_ctx=n_ctx,
+            n_threads=threads,
+            verbose=False,
+            chat_format=chat_format or None,
+        )
         self._temperature = temperature
         self._lock = threading.Lock()
         self.name = f"llama-cpp:{Path(model_path).name}"
@@ -48,6 +55,10 @@ class LlamaCppChat:
                     content = (choice.get("delta") or {}).get("content")
                     if content:
                         yield content
+
+
+# The bundled GGUF carries no chat template; Gemma's turn format is llama.cpp's "gemma".
+BUNDLED_CHAT_FORMAT = "gemma"
 
 
 def bundled_model_path() -> str:

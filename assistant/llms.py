@@ -24,9 +24,24 @@ def make_llm(settings: LLMSettings, environ: Mapping[str, str]) -> LLM | None:
                 temperature=settings.temperature,
             )
         case "llama-cpp":
-            from assistant.llama_cpp_chat import LlamaCppChat, bundled_model_path
+            from assistant.llama_cpp_chat import (
+                BUNDLED_CHAT_FORMAT,
+                LlamaCppChat,
+                bundled_model_path,
+            )
 
-            path = settings.model_path or bundled_model_path()
-            return LlamaCppChat(path, n_ctx=settings.context, temperature=settings.temperature)
+            if settings.model_path:
+                path, chat_format = settings.model_path, settings.chat_format
+            else:
+                path, chat_format = (
+                    bundled_model_path(),
+                    settings.chat_format or BUNDLED_CHAT_FORMAT,
+                )
+            return LlamaCppChat(
+                path,
+                n_ctx=settings.context,
+                temperature=settings.temperature,
+                chat_format=chat_format,
+            )
         case other:
             raise LLMError(f"unknown llm.backend {other!r}; use extractive, openai or llama-cpp")

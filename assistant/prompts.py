@@ -53,18 +53,27 @@ CLAIM_USER = """Sources (each between <source-{tag} n="N"> and </source-{tag}>):
 Claim: {claim}"""
 
 LANGUAGES = {"no": "Norwegian (bokmål)", "en": "English"}
-_FENCE = re.compile(r"</?\s*source[-\w]*[^>]*>", re.IGNORECASE)
+# Anything that opens like a fence: "<source-x n=9>", "</source-abc>", "< / SOURCE", even
+# without its closing ">" (the rest of the tag, when there is one, goes with it).
+_FENCE = re.compile(r"<\s*/?\s*source[-\w]*(?:[^<>]*>)?", re.IGNORECASE)
 
 
 def new_tag() -> str:
     return secrets.token_hex(4)
 
 
+def defuse(text: str) -> str:
+    """`text` with everything that looks like a source fence made harmless."""
+    return _FENCE.sub("[removed tag]", text)
+
+
 def source_blocks(hits: Sequence[Hit], tag: str) -> str:
     blocks = []
     for n, hit in enumerate(hits, start=1):
-        text = _FENCE.sub("[removed tag]", hit.chunk.text)
-        header = f'<source-{tag} n="{n}">\n{hit.title}, page {hit.chunk.page}\n'
+        text = defuse(hit.chunk.text)
+        # The title comes from the document too (PDF metadata, an HTML <title>): one line.
+        title = " ".join(defuse(hit.title).split())
+        header = f'<source-{tag} n="{n}">\n{title}, page {hit.chunk.page}\n'
         blocks.append(f"{header}{text}\n</source-{tag}>")
     return "\n\n".join(blocks)
 

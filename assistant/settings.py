@@ -23,6 +23,8 @@ class LLMSettings(_Strict):
     # llama-cpp: a .gguf file; empty uses the bundled Gemma 3 270M if installed.
     model_path: str = ""
     context: int = Field(default=4096, ge=512)
+    # llama-cpp: the model's chat format when its file carries no template (e.g. "gemma").
+    chat_format: str = ""
     max_tokens: int = Field(default=512, ge=1)
     temperature: float = Field(default=0.1, ge=0)
     timeout: float = Field(default=120.0, gt=0)

@@ -4,6 +4,7 @@ Layout under the data directory:
     corpus/sources.json          every source and what became of it
     corpus/documents/<id>.json   page-numbered text of each document
     corpus/chunks.jsonl          the chunks, in document and page order
+    files/<id>.<ext>             a copy of each source as it was read (what the app serves)
     added.json                   sources a user added with `kilde ingest ...`
 """
 
@@ -19,6 +20,8 @@ from ingest.atomic import write_atomic
 from ingest.settings import SourceSpec
 from ingest.source import SourceRecord
 
+_SUFFIXES = {"pdf": ".pdf", "html": ".html", "text": ".txt", "markdown": ".md"}
+
 
 class CorpusStore:
     def __init__(self, data_dir: Path) -> None:
@@ -32,6 +35,23 @@ class CorpusStore:
     @property
     def parse_cache_dir(self) -> Path:
         return self.data_dir / "parsed"
+
+    @property
+    def files_dir(self) -> Path:
+        return self.data_dir / "files"
+
+    def keep_copy(self, doc_id: str, source: Path, kind: str) -> Path:
+        """A stable copy of a source's bytes under files/, named for its id and kind."""
+        target = self.files_dir / f"{doc_id}{_SUFFIXES.get(kind, '')}"
+        if (
+            target.exists()
+            and target.stat().st_size == source.stat().st_size
+            and (target.read_bytes() == source.read_bytes())
+        ):
+            return target
+        self.files_dir.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, source.read_bytes())
+        return target
 
     def exists(self) -> bool:
         return (self.root / "sources.json").is_file()
@@ -49,6 +69,10 @@ class CorpusStore:
         keep = {f"{d.id}.json" for d in documents}
         for stale in folder.glob("*.json"):
             if stale.name not in keep:
+                stale.unlink()
+        copies = {Path(d.path).name for d in documents if d.path}
+        for stale in self.files_dir.glob("*") if self.files_dir.is_dir() else []:
+            if stale.name not in copies and not stale.name.startswith("."):
                 stale.unlink()
         lines = "".join(json.dumps(c.to_json(), ensure_ascii=False) + "\n" for c in chunks)
         write_atomic(self.root / "chunks.jsonl", lines.encode("utf-8"))

@@ -11,8 +11,8 @@ from typing import BinaryIO
 
 import httpx
 
+from index.deadline import Deadline
 from ingest.budget import ByteBudget, describe_size
-from ingest.deadline import Deadline
 from ingest.decoding import BoundedDecoder
 from ingest.errors import FetchError
 from ingest.http_errors import status_error, transport_error
@@ -202,7 +202,7 @@ class Downloader:
                 if len(head) < _HEAD:
                     head += piece[: _HEAD - len(head)]
             # httpx's timeouts count inactivity only; a slow drip is cut off here (or,
-            # mid-read, by the deadline's watchdog: see ingest.deadline).
+            # mid-read, by the deadline's watchdog: see index.deadline).
             if deadline.passed():
                 raise self._deadline_error(url)
         if deadline.fired:  # the watchdog's shutdown looks like the end of the body

@@ -120,12 +120,13 @@ class Ingestor:
     def _build(self, target: Target, base: SourceRecord, loaded: Loaded, path: Path) -> Outcome:
         spec = target.spec
         title, title_from = _title(target, loaded, path)
+        copy = self._store.keep_copy(target.id, path, loaded.kind)
         text = "\n".join(p.text for p in loaded.parsed.pages)
         document = Document(
             id=target.id,
             title=title,
             url=target.url,
-            path=str(path),
+            path=str(copy),
             kind=loaded.kind,
             lang=(spec.lang if spec and spec.lang else None) or detect_language(text),
             pages=loaded.parsed.pages,
@@ -137,6 +138,7 @@ class Ingestor:
             title_from=title_from,
             kind=loaded.kind,
             path=str(path),
+            copy=str(copy),
             sha256=loaded.sha256,
             pages=len(document.pages),
             chunks=len(chunks),

@@ -29,7 +29,7 @@ class SourceRecord:
     title_from: str  # config | report | metadata | url | file
     url: str | None
     final_url: str | None
-    path: str | None
+    path: str | None  # where it was read from: the file given, or the download cache
     kind: str | None
     obtained: str
     status: str
@@ -43,6 +43,7 @@ class SourceRecord:
     warnings: tuple[str, ...] = ()
     attempts: tuple[str, ...] = ()
     provenance: dict[str, str] = field(default_factory=dict)  # author, date, publisher
+    copy: str | None = None  # the copy kept under files/, which the app serves
 
     @property
     def mentioned_in(self) -> str | None:

@@ -7,9 +7,9 @@
         assert server.hits("/a.pdf") == 1
 
 A handler gets an `Exchange` and answers through it; it may stream slowly,
-send odd headers or nothing at all. Every request is recorded in
-`server.seen`, with its body (GET, HEAD and POST are answered). The server binds 127.0.0.1 on a free port and answers with
-HTTP/1.0, so each connection carries one request.
+send odd headers or nothing at all. Every request (GET, HEAD or POST) is
+recorded in `server.seen`, with its body. The server binds 127.0.0.1 on a free
+port and answers with HTTP/1.0, so each connection carries one request.
 """
 
 from __future__ import annotations

@@ -6,8 +6,12 @@ from assistant.output import clean_output, markers, strip_markers
 
 def test_numbers_are_grouped_by_kind() -> None:
     facts = facts_of("I 2014 gikk 75 % av budsjettet, 1 200 millioner kroner, til 3 regioner.")
-    assert facts.numbers == {"year": {"2014"}, "percent": {"75"}, "amount": {"1200"},
-                             "number": {"3"}}
+    assert facts.numbers == {
+        "year": {"2014"},
+        "percent": {"75"},
+        "amount": {"1200"},
+        "number": {"3"},
+    }
 
 
 def test_roman_numerals_count_as_numbers_not_names() -> None:

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 
 from assistant.evaluation import evaluate_retrieval, load_items
+from tests.conftest import DEV
 from tests.pdfs import text_pdf
 from tests.servers import LoopbackServer, loopback_server, static
 from ui import wiring
 from ui.cli import main
 from ui.config import load_config
 
-from tests.conftest import DEV
 server = pytest.fixture(name="server")(loopback_server)
 
 

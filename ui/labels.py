@@ -1,0 +1,107 @@
+"""Interface text in Norwegian (bokmål) and English."""
+
+from __future__ import annotations
+
+LABELS: dict[str, dict[str, str]] = {
+    "nb": {
+        "title": "kilde — spør rapporten og kildene den lenker til",
+        "intro": (
+            "Still spørsmål om **{report}** og dokumentene rapporten lenker til: en veileder fra "
+            "Kommunal- og moderniseringsdepartementet, konferansesider og presentasjoner fra "
+            "SMARTER-konferansen i Sevilla 2018. Hvert svar viser avsnittet og siden det bygger "
+            "på. Klikk på et kildenummer for å se avsnittet i sin sammenheng. Du kan spørre på "
+            "norsk eller engelsk, og sjekke påstander under «Sjekk påstand»."
+        ),
+        "chat_tab": "Spør",
+        "check_tab": "Sjekk påstand",
+        "sources_tab": "Kilder",
+        "settings_tab": "Innstillinger",
+        "question": "Spørsmål",
+        "placeholder": "Skriv et spørsmål på norsk eller engelsk …",
+        "send": "Spør",
+        "clear": "Ny samtale",
+        "citations": "Kilder i svaret",
+        "viewer": "Kilden",
+        "viewer_empty": "Klikk på et kildenummer for å se avsnittet på sin side.",
+        "cited_passages": "Siterte avsnitt",
+        "closest": "Nærmeste avsnitt",
+        "claim": "Påstand eller avsnitt",
+        "claim_placeholder": "Lim inn en påstand eller et avsnitt, f.eks. fra et notat …",
+        "check": "Sjekk",
+        "add_url": "Legg til URL",
+        "upload": "Last opp PDF, HTML, TXT eller Markdown",
+        "ingest": "Les inn på nytt",
+        "backend": "Svarmotor",
+        "passages": "Antall avsnitt",
+        "language": "Språk i grensesnittet",
+        "page": "s.",
+        "original": "original",
+        "local_copy": "lokal kopi",
+        "unsupported": "ikke støttet av kildene",
+        "supported": "støttet",
+        "contradicted": "motsagt",
+        "not_in_sources": "ikke i kildene",
+        "busy": "kilde er opptatt; prøv igjen om litt.",
+        "examples": "Eksempler",
+        "status": "Status",
+        "no_index": "Ingen indeks ennå: kjør `kilde ingest` først.",
+    },
+    "en": {
+        "title": "kilde — ask the report and the sources it links to",
+        "intro": (
+            "Ask about **{report}** and the documents the report links to: a guide from the "
+            "Norwegian Ministry of Local Government and Modernisation, conference pages and "
+            "presentations from the SMARTER conference in Seville, 2018. Every answer shows the "
+            "passage and page it rests on. Click a source number to see the passage in its "
+            "context. Ask in Norwegian or English, and check claims under «Check a claim»."
+        ),
+        "chat_tab": "Ask",
+        "check_tab": "Check a claim",
+        "sources_tab": "Sources",
+        "settings_tab": "Settings",
+        "question": "Question",
+        "placeholder": "Ask in Norwegian or English …",
+        "send": "Ask",
+        "clear": "New conversation",
+        "citations": "Sources in the answer",
+        "viewer": "The source",
+        "viewer_empty": "Click a source number to see the passage on its page.",
+        "cited_passages": "Cited passages",
+        "closest": "Closest passages",
+        "claim": "Claim or paragraph",
+        "claim_placeholder": "Paste a claim or a paragraph, e.g. from a memo …",
+        "check": "Check",
+        "add_url": "Add a URL",
+        "upload": "Upload a PDF, HTML, TXT or Markdown file",
+        "ingest": "Ingest again",
+        "backend": "Answer backend",
+        "passages": "Passages per answer",
+        "language": "Interface language",
+        "page": "p.",
+        "original": "original",
+        "local_copy": "local copy",
+        "unsupported": "not supported by the sources",
+        "supported": "supported",
+        "contradicted": "contradicted",
+        "not_in_sources": "not in the sources",
+        "busy": "kilde is busy; try again in a moment.",
+        "examples": "Examples",
+        "status": "Status",
+        "no_index": "No index yet: run `kilde ingest` first.",
+    },
+}
+
+EXAMPLES = [
+    "Hva er det sentrale i prioriteringene, og hvor svikter det?",
+    "What does the EIT think regions should make use of?",
+    "Hvem utgjorde hovedmengden av deltakerne på konferansen?",
+    "Which co-authors with ties to Norway were mentioned?",
+]
+CLAIM_EXAMPLES = [
+    "The report says the smart specialisation method originated entirely within the EU.",
+    "Ifølge rapporten gir smart spesialisering en god ramme for samarbeid mellom fagretninger.",
+]
+
+
+def label(lang: str, key: str) -> str:
+    return LABELS.get(lang, LABELS["en"])[key]

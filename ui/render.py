@@ -1,0 +1,173 @@
+"""HTML and Markdown for the web app. Every piece of document text is escaped here.
+
+gr.HTML does not sanitise, and gr.Chatbot renders Markdown: a document that
+contains `<img src=x onerror=...>` or `![](http://...)` must show as text.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Sequence
+from urllib.parse import quote
+
+from assistant.answer import Answer, Citation, ClaimResult
+from index.hit import Hit
+from ingest.source import SourceRecord
+from ui.labels import label
+
+_MARKER = re.compile(r"(\[\d{1,3}\])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
+_CONTEXT = 1200
+
+FileUrl = Callable[[str], str | None]
+
+
+def escape_markdown(text: str) -> str:
+    """Text that Markdown shows literally: no links, images, emphasis or HTML."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def answer_markdown(answer: Answer, lang: str) -> str:
+    """The answer for the chat: escaped, markers as chips, unsupported sentences marked."""
+    text = answer.text
+    for sentence in answer.sentences:
+        if not sentence.supported and sentence.text in text:
+            text = text.replace(sentence.text, f"\u0000{sentence.text}\u0001", 1)
+    pieces = []
+    for piece in _MARKER.split(text):
+        if _MARKER.fullmatch(piece):
+            pieces.append(f"**{piece.replace('[', '&#91;').replace(']', '&#93;')}**")
+        else:
+            pieces.append(escape_markdown(piece))
+    warning = f"⚠️ _({label(lang, 'unsupported')})_ "
+    out = "".join(pieces).replace("\u0000", warning + "~~").replace("\u0001", "~~")
+    return out.replace("\n", "  \n")
+
+
+def citations_html(answer: Answer, lang: str, file_url: FileUrl) -> str:
+    if not answer.answered or not answer.citations:
+        return _closest_html(answer.closest[:3], lang, file_url)
+    items = [_citation_html(c, lang, file_url) for c in answer.citations]
+    notes = "".join(f"<li>{html.escape(n)}</li>" for n in answer.notes)
+    head = f"<h4>{html.escape(label(lang, 'cited_passages'))}</h4>"
+    return head + "".join(items) + (f"<ul class='kilde-notes'>{notes}</ul>" if notes else "")
+
+
+def _citation_html(citation: Citation, lang: str, file_url: FileUrl) -> str:
+    start = max(0, citation.passage.find(citation.quote))
+    passage = _highlight(citation.passage, start, start + len(citation.quote))
+    return (
+        f"<div class='kilde-cite' id='kilde-cite-{citation.n}'>"
+        f"<div><b>[{citation.n}]</b> {html.escape(citation.title)}, "
+        f"{html.escape(label(lang, 'page'))} {citation.page}"
+        f"{_links(citation.doc_id, citation.url, citation.page, lang, file_url)}</div>"
+        f"<blockquote>{passage}</blockquote></div>"
+    )
+
+
+def _closest_html(hits: Sequence[Hit], lang: str, file_url: FileUrl) -> str:
+    if not hits:
+        return ""
+    head = f"<h4>{html.escape(label(lang, 'closest'))}</h4>"
+    items = [
+        f"<div class='kilde-cite'><div>{html.escape(h.title)}, {html.escape(label(lang, 'page'))} "
+        f"{h.chunk.page}{_links(h.chunk.doc_id, h.url, h.chunk.page, lang, file_url)}</div>"
+        f"<blockquote>{html.escape(h.chunk.text)}</blockquote></div>"
+        for h in hits
+    ]
+    return head + "".join(items)
+
+
+def _links(doc_id: str, url: str | None, page: int, lang: str, file_url: FileUrl) -> str:
+    links = []
+    if url and url.startswith(("http://", "https://")):
+        target = f"{url}#page={page}" if url.lower().split("?")[0].endswith(".pdf") else url
+        links.append(_anchor(target, label(lang, "original")))
+    local = file_url(doc_id)
+    if local:
+        target = f"{local}#page={page}" if local.endswith(".pdf") else local
+        links.append(_anchor(target, label(lang, "local_copy")))
+    return (" — " + " · ".join(links)) if links else ""
+
+
+def _anchor(href: str, text: str) -> str:
+    return (
+        f"<a href='{html.escape(href, quote=True)}' target='_blank' "
+        f"rel='noopener noreferrer'>{html.escape(text)}</a>"
+    )
+
+
+def page_html(title: str, page: int, text: str, start: int, end: int, lang: str) -> str:
+    """The cited page around the quote, with the quote highlighted."""
+    lo = max(0, start - _CONTEXT)
+    hi = min(len(text), end + _CONTEXT)
+    body = _highlight(text[lo:hi], start - lo, end - lo)
+    before = "… " if lo > 0 else ""
+    after = " …" if hi < len(text) else ""
+    return (
+        f"<div class='kilde-page'><div class='kilde-page-head'>{html.escape(title)}, "
+        f"{html.escape(label(lang, 'page'))} {page}</div>"
+        f"<div class='kilde-page-text'>{before}{body}{after}</div></div>"
+    )
+
+
+def _highlight(text: str, start: int, end: int) -> str:
+    return (
+        html.escape(text[:start])
+        + "<mark class='kilde-mark'>"
+        + html.escape(text[start:end])
+        + "</mark>"
+        + html.escape(text[end:])
+    ).replace("\n", "<br>")
+
+
+_BADGE = {"supported": "#1a7f37", "contradicted": "#b42318", "not_in_sources": "#6e6e6e"}
+
+
+def verdicts_html(results: Sequence[ClaimResult], lang: str, file_url: FileUrl) -> str:
+    items = []
+    for r in results:
+        badge = (
+            f"<span class='kilde-badge kilde-{r.verdict}' style='background:{_BADGE[r.verdict]};"
+            f"color:white;padding:2px 8px;border-radius:10px'>"
+            f"{html.escape(label(lang, r.verdict))}</span>"
+        )
+        evidence = "".join(
+            f"<blockquote>«{html.escape(e.quote)}» — {html.escape(e.title)}, "
+            f"{html.escape(label(lang, 'page'))} {e.page}"
+            f"{_links(e.doc_id, e.url, e.page, lang, file_url)}</blockquote>"
+            for e in r.evidence
+        )
+        items.append(
+            f"<div class='kilde-verdict'><p>{badge} {html.escape(r.claim)}</p>"
+            f"<p><i>{html.escape(r.reason)}</i> ({r.confidence:.0%})</p>{evidence}</div>"
+        )
+    return "".join(items)
+
+
+def sources_html(records: Sequence[SourceRecord], lang: str) -> str:
+    head = "".join(
+        f"<th>{html.escape(h)}</th>"
+        for h in ("id", "status", "obtained", "kind", "lang", "pages", "chunks", "title / reason")
+    )
+    rows = []
+    for r in records:
+        detail = r.title if r.status == "ok" else f"{r.title}: {r.error or ''}"
+        cells = (
+            r.id,
+            r.status,
+            r.obtained,
+            r.kind or "-",
+            r.lang,
+            str(r.pages),
+            str(r.chunks),
+            detail,
+        )
+        rows.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
+    return f"<table class='kilde-sources'><tr>{head}</tr>{''.join(rows)}</table>"
+
+
+def file_route(path: str) -> str:
+    """Gradio's file route for a path it is allowed to serve."""
+    return "/gradio_api/file=" + quote(path)
