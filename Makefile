@@ -3,9 +3,10 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+TEST_STAMP := $(VENV)/.installed-test-stamp
 CONFIG ?= config.toml
 
-.PHONY: install run test lint typecheck unit bench clean
+.PHONY: install install-test run test lint typecheck unit bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +15,14 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# The tests also exercise the local GGUF backend: llama-cpp-python compiles
+# from source once per machine (about 15 minutes on 2 cores; pip caches the wheel).
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,local]'
+	touch $(TEST_STAMP)
+
+install-test: $(TEST_STAMP)
 
 # Until the web app exists, the main job answers sample questions and checks a claim.
 run: install
@@ -24,14 +33,14 @@ run: install
 	$(BIN)/kilde --config $(CONFIG) check \
 		"The report says the method originated entirely within the EU."
 
-lint: install
+lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-typecheck: install
+typecheck: install-test
 	$(BIN)/mypy
 
-unit: install
+unit: install-test
 	$(BIN)/pytest
 
 test: lint typecheck unit
