@@ -65,21 +65,25 @@ class Assistant:
     def backend(self) -> str:
         return self._answerer.name
 
-    def ask(self, question: str, history: Sequence[Message] = ()) -> Answer:
+    @property
+    def retriever(self) -> Retriever:
+        return self._retriever
+
+    def ask(self, question: str, history: Sequence[Message] = (), k: int | None = None) -> Answer:
         final = None
-        for event in self.ask_stream(question, history):
+        for event in self.ask_stream(question, history, k):
             if isinstance(event, Answer):
                 final = event
         assert final is not None
         return final
 
     def ask_stream(
-        self, question: str, history: Sequence[Message] = ()
+        self, question: str, history: Sequence[Message] = (), k: int | None = None
     ) -> Iterator[Draft | Answer]:
         """Drafts while a model writes, then the final, checked answer."""
         lang = detect_language(question, default=self._default_lang)
         query = standalone_question(question, history, self._analyzer, self._llm)
-        retrieval = self._retriever.retrieve(query, self._k)
+        retrieval = self._retriever.retrieve(query, k or self._k)
         for event in self._answerer.stream(query, retrieval, lang):
             if isinstance(event, Answer):
                 event = replace(

@@ -141,6 +141,19 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--json", action="store_true", help="print JSON")
     evaluate.set_defaults(command=_eval)
 
+    serve = commands.add_parser(
+        "serve",
+        parents=[common],
+        help="start the web app",
+        description="Start the web app on this machine (127.0.0.1 unless --host says otherwise).",
+    )
+    serve.add_argument("--host", help="address to listen on (default: ui.host, 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default: ui.port, 7860)")
+    serve.add_argument(
+        "--auth-file", type=Path, metavar="FILE", help="require a login: one user:password per line"
+    )
+    serve.set_defaults(command=_serve)
+
     config = commands.add_parser("config", parents=[common], help="show the configuration")
     config_commands = config.add_subparsers(title="actions", required=True)
     show = config_commands.add_parser(
@@ -175,6 +188,14 @@ def _search(config: Config, args: argparse.Namespace) -> int:
         kinds=frozenset(args.kind) if args.kind else None,
     )
     return run_search(config, args.queries, k=args.k, as_json=args.json, filters=filters)
+
+
+def _serve(config: Config, args: argparse.Namespace) -> int:
+    from ui.serve import launch, read_auth_file
+
+    auth = read_auth_file(args.auth_file) if args.auth_file else None
+    launch(config, host=args.host or config.ui.host, port=args.port or config.ui.port, auth=auth)
+    return 0
 
 
 def _ask(config: Config, args: argparse.Namespace) -> int:

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from index.errors import NoIndexError
-from index.progress import TerminalProgress
+from index.progress import Progress, TerminalProgress
+from ingest.cache import HttpCache
 from ingest.chunker import Chunker
 from ingest.corpus import CorpusStore
 from ingest.fetcher import Fetcher
@@ -35,17 +36,37 @@ def run_ingest(
     rebuild: bool = False,
 ) -> int:
     store = CorpusStore(config.data_dir)
-    added, problems = specs_from_arguments(arguments)
-    specs = (
-        [*config.corpus.sources, *store.add(added)]
-        if added
-        else [*config.corpus.sources, *store.added()]
+    summary = ingest_sources(
+        config,
+        arguments,
+        offline=offline,
+        allow_private_hosts=allow_private_hosts,
+        progress=TerminalProgress(),
     )
+    print(report(summary, store))
+    if summary.count("ok") == 0:
+        print("kilde: nothing could be ingested; see the reasons above", file=sys.stderr)
+        return 1
+    print(build_index(config, store, rebuild=rebuild, progress=TerminalProgress()))
+    failed = summary.count("failed") + summary.count("skipped")
+    return 1 if strict and failed else 0
+
+
+def ingest_sources(
+    config: Config,
+    arguments: Sequence[str],
+    *,
+    offline: bool,
+    allow_private_hosts: bool,
+    progress: Progress,
+) -> IngestSummary:
+    """Ingest the configured and earlier added sources, and those in `arguments`."""
+    store = CorpusStore(config.data_dir)
+    added, problems = specs_from_arguments(arguments)
+    specs = [*config.corpus.sources, *(store.add(added) if added else store.added())]
     fetch = config.fetch
     if allow_private_hosts:
         fetch = fetch.model_copy(update={"allow_private_hosts": True})
-    from ingest.cache import HttpCache
-
     with Fetcher(fetch, HttpCache(store.http_cache_dir), offline=offline) as fetcher:
         ingestor = Ingestor(
             fetcher=fetcher,
@@ -57,21 +78,14 @@ def run_ingest(
             chunker=Chunker(size=config.chunk.size, overlap=config.chunk.overlap),
             links=LinkPolicy(config.links.drop, config.links.max_links),
             store=store,
-            progress=TerminalProgress(),
+            progress=progress,
             workers=fetch.concurrency,
         )
         summary = ingestor.run(specs)
-    summary = IngestSummary([*summary.records, *problems], summary.dropped_links)
-    print(report(summary, store))
-    if summary.count("ok") == 0:
-        print("kilde: nothing could be ingested; see the reasons above", file=sys.stderr)
-        return 1
-    print(build_index(config, store, rebuild=rebuild))
-    failed = summary.count("failed") + summary.count("skipped")
-    return 1 if strict and failed else 0
+    return IngestSummary([*summary.records, *problems], summary.dropped_links)
 
 
-def build_index(config: Config, store: CorpusStore, *, rebuild: bool) -> str:
+def build_index(config: Config, store: CorpusStore, *, rebuild: bool, progress: Progress) -> str:
     """Embed what is new and publish a new index version; returns a one-line summary."""
     model = wiring.embedder(config)
     directory = wiring.index_directory(config)
@@ -81,7 +95,7 @@ def build_index(config: Config, store: CorpusStore, *, rebuild: bool) -> str:
             manifest.check_embedder(model.name, model.dim)
         except NoIndexError:
             pass
-    built = wiring.builder(config, model).build(store.documents(), store.chunks())
+    built = wiring.builder(config, model, progress).build(store.documents(), store.chunks())
     return (
         f"index: {built.chunks} chunks, {built.vectors} vectors ({built.embedded} embedded now, "
         f"the rest cached), {built.store} search with {model.name}"

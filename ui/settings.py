@@ -13,3 +13,5 @@ class UISettings(BaseModel):
     language: str = "nb"  # interface language: nb (bokmål) or en
     max_upload_mb: int = Field(default=50, ge=1)
     max_queue: int = Field(default=32, ge=1)
+    # Answers served at once (an in-process GGUF model always takes one at a time).
+    concurrency: int = Field(default=8, ge=1)

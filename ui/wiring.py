@@ -16,7 +16,7 @@ from index.directory import IndexDirectory
 from index.embedder import Embedder
 from index.embedders import make_embedder
 from index.embedding_cache import EmbeddingCache
-from index.progress import TerminalProgress
+from index.progress import Progress
 from index.search import HybridSearcher
 from ui.config import Config
 
@@ -29,7 +29,7 @@ def embedder(config: Config) -> Embedder:
     return make_embedder(config.embedding)
 
 
-def builder(config: Config, model: Embedder) -> IndexBuilder:
+def builder(config: Config, model: Embedder, progress: Progress | None = None) -> IndexBuilder:
     return IndexBuilder(
         model,
         EmbeddingCache(config.data_dir / "embeddings.sqlite"),
@@ -38,7 +38,7 @@ def builder(config: Config, model: Embedder) -> IndexBuilder:
         sentence_views=config.index.sentence_views,
         compounds=config.index.compounds,
         chunker={"size": config.chunk.size, "overlap": config.chunk.overlap},
-        progress=TerminalProgress(),
+        progress=progress,
     )
 
 

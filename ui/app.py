@@ -1,0 +1,350 @@
+"""The Gradio web app: ask with cited answers, view the cited page, check claims, manage sources."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+from gradio.events import api as gr_api
+
+from assistant.answer import Answer
+from assistant.generative import Draft
+from assistant.llm import LLMError, Message
+from index.errors import KildeIndexError
+from ui.labels import CLAIM_EXAMPLES, EXAMPLES, label
+from ui.progress import GradioProgress
+from ui.render import (
+    answer_markdown,
+    citations_html,
+    escape_markdown,
+    file_route,
+    page_html,
+    sources_html,
+    verdicts_html,
+)
+from ui.services import BACKENDS, AppServices
+
+History = list[dict[str, Any]]
+Outputs = tuple[Any, ...]
+CSS = """
+.kilde-mark { background: #ffe066; padding: 0 2px; }
+.kilde-page-text { max-height: 420px; overflow-y: auto; line-height: 1.5; }
+.kilde-cite blockquote { margin: 4px 0 12px 0; font-size: 0.92em; }
+.kilde-sources td, .kilde-sources th { padding: 2px 6px; font-size: 0.9em; }
+#kilde-chips label { min-width: 3em; }
+"""
+
+
+class App:
+    """Holds the services; its methods are the event handlers."""
+
+    def __init__(self, services: AppServices) -> None:
+        self.services = services
+        self.lang = "nb" if services.config.ui.language == "nb" else "en"
+
+    def file_url(self, doc_id: str) -> str | None:
+        path = self.services.local_copy(doc_id)
+        return file_route(str(path)) if path else None
+
+    # Chat
+
+    def respond(
+        self, message: str, history: History | None, backend: str, k: int, lang: str
+    ) -> Iterator[Outputs]:
+        history = list(history or [])
+        question = message.strip()
+        if not question:
+            yield history, gr.update(), gr.update(), gr.update(), gr.update(), ""
+            return
+        earlier = [Message(m["role"], _plain(m["content"])) for m in history]
+        history += [
+            {"role": "user", "content": escape_markdown(question)},
+            {"role": "assistant", "content": "…"},
+        ]
+        yield history, gr.update(choices=[], value=None), label(lang, "viewer_empty"), "", [], ""
+        try:
+            assistant = self.services.assistant(backend)
+            for event in assistant.ask_stream(question, earlier, int(k)):
+                if isinstance(event, Draft):
+                    history[-1] = {"role": "assistant", "content": escape_markdown(event.text)}
+                    yield history, gr.update(), gr.update(), gr.update(), gr.update(), ""
+                elif isinstance(event, Answer):
+                    yield self._final(history, event, lang)
+        except (KildeIndexError, LLMError, ValueError) as error:
+            history[-1] = {"role": "assistant", "content": f"⚠️ {escape_markdown(str(error))}"}
+            yield history, gr.update(choices=[]), gr.update(), "", [], ""
+
+    def _final(self, history: History, answer: Answer, lang: str) -> Outputs:
+        history[-1] = {"role": "assistant", "content": answer_markdown(answer, lang)}
+        chips = [f"[{c.n}]" for c in answer.citations]
+        cites = [
+            {
+                "n": c.n,
+                "doc_id": c.doc_id,
+                "title": c.title,
+                "page": c.page,
+                "start": c.start,
+                "end": c.end,
+            }
+            for c in answer.citations
+        ]
+        return (
+            history,
+            gr.update(choices=chips, value=None),
+            label(lang, "viewer_empty"),
+            citations_html(answer, lang, self.file_url),
+            cites,
+            "",
+        )
+
+    def show_citation(self, choice: str | None, cites: list[dict[str, Any]], lang: str) -> str:
+        if not choice:
+            return label(lang, "viewer_empty")
+        n = int(choice.strip("[]"))
+        cite = next((c for c in cites if c["n"] == n), None)
+        document = self.services.document(cite["doc_id"]) if cite else None
+        if cite is None or document is None:
+            return label(lang, "viewer_empty")
+        text = document.page(int(cite["page"])).text
+        return page_html(cite["title"], cite["page"], text, cite["start"], cite["end"], lang)
+
+    # API (gradio_client): a question alone is enough.
+
+    def chat_api(self, question: str, history: list[dict[str, str]] | None = None) -> str:
+        """Answer a question from the sources; the answer carries [n] citations."""
+        earlier = [
+            Message(str(m.get("role", "user")), str(m.get("content", ""))) for m in history or []
+        ]
+        answer = self.services.assistant().ask(question, earlier)
+        lines = [answer.text, ""]
+        lines += [f"[{c.n}] {c.title}, p. {c.page}: «{c.quote}»" for c in answer.citations]
+        return "\n".join(lines).strip()
+
+    def check_api(self, text: str) -> list[dict[str, Any]]:
+        """A verdict (supported, contradicted, not_in_sources) for each claim in the text."""
+        return [r.to_json() for r in self.services.assistant().check(text)]
+
+    def search_api(self, query: str, k: int = 5) -> list[dict[str, Any]]:
+        """The passages that best match the query."""
+        searcher = self.services.assistant().retriever
+        return [h.to_json(rank) for rank, h in enumerate(searcher.retrieve(query, k).hits, 1)]
+
+    # Check
+
+    def check(self, text: str, backend: str, lang: str) -> str:
+        if not text.strip():
+            return ""
+        try:
+            results = self.services.assistant(backend).check(text)
+        except (KildeIndexError, LLMError, ValueError) as error:
+            return f"<p>⚠️ {html.escape(str(error))}</p>"
+        return verdicts_html(results, lang, self.file_url)
+
+    # Sources
+
+    def sources(self, lang: str) -> str:
+        return sources_html(self.services.sources(), lang)
+
+    def ingest(
+        self,
+        url: str,
+        uploads: list[str] | None,
+        lang: str,
+        progress: gr.Progress = gr.Progress(),  # noqa: B008 - how Gradio injects its progress bar
+    ) -> tuple[str, str]:
+        urls = [u for u in url.split() if u]
+        files = [Path(p) for p in uploads or []]
+        text = self.services.ingest(urls, files, GradioProgress(progress))
+        return f"```\n{text}\n```", self.sources(lang)
+
+
+def build_app(services: AppServices) -> gr.Blocks:
+    app = App(services)
+    lang = app.lang
+    config = services.config
+    # An in-process GGUF answers one request at a time; the others can run several.
+    concurrency = 1 if config.llm.backend == "llama-cpp" else config.ui.concurrency
+    report = (config.corpus.sources[0].title if config.corpus.sources else None) or "the report"
+    blocks: gr.Blocks
+    with gr.Blocks(title="kilde", analytics_enabled=False) as blocks:
+        cites = gr.State([])
+        language = gr.State(lang)
+        intro = gr.Markdown(
+            f"## {label(lang, 'title')}\n\n" + label(lang, "intro").format(report=report)
+        )
+        with gr.Tabs():
+            with gr.Tab(label(lang, "chat_tab"), id="chat"):
+                with gr.Row():
+                    with gr.Column(scale=3):
+                        chatbot = gr.Chatbot(
+                            height=480,
+                            elem_id="kilde-chat",
+                            show_label=False,
+                            sanitize_html=True,
+                            buttons=["copy"],
+                        )
+                        with gr.Row():
+                            question = gr.Textbox(
+                                show_label=False,
+                                scale=5,
+                                elem_id="kilde-question",
+                                placeholder=label(lang, "placeholder"),
+                            )
+                            send = gr.Button(
+                                label(lang, "send"),
+                                variant="primary",
+                                scale=1,
+                                elem_id="kilde-send",
+                            )
+                        gr.Examples(EXAMPLES, inputs=question, label=label(lang, "examples"))
+                        clear = gr.Button(label(lang, "clear"), size="sm")
+                    with gr.Column(scale=2):
+                        chips = gr.Radio(
+                            [],
+                            label=label(lang, "citations"),
+                            elem_id="kilde-chips",
+                            interactive=True,
+                        )
+                        viewer = gr.HTML(label(lang, "viewer_empty"), elem_id="kilde-viewer")
+                        cited = gr.HTML("", elem_id="kilde-cited")
+            with gr.Tab(label(lang, "check_tab"), id="check"):
+                claim = gr.Textbox(
+                    label=label(lang, "claim"),
+                    lines=5,
+                    elem_id="kilde-claim",
+                    placeholder=label(lang, "claim_placeholder"),
+                )
+                check = gr.Button(label(lang, "check"), variant="primary", elem_id="kilde-check")
+                gr.Examples(CLAIM_EXAMPLES, inputs=claim, label=label(lang, "examples"))
+                verdicts = gr.HTML("", elem_id="kilde-verdicts")
+            with gr.Tab(label(lang, "sources_tab"), id="sources"):
+                table = gr.HTML(app.sources(lang), elem_id="kilde-sources")
+                url = gr.Textbox(label=label(lang, "add_url"), placeholder="https://…")
+                upload = gr.File(
+                    label=label(lang, "upload"),
+                    file_count="multiple",
+                    type="filepath",
+                    file_types=[".pdf", ".html", ".htm", ".txt", ".md"],
+                )
+                ingest = gr.Button(label(lang, "ingest"), elem_id="kilde-ingest")
+                status = gr.Markdown("")
+            with gr.Tab(label(lang, "settings_tab"), id="settings"):
+                backend = gr.Radio(
+                    list(BACKENDS), value=config.llm.backend, label=label(lang, "backend")
+                )
+                k = gr.Slider(
+                    2, 12, value=config.retrieval.k, step=1, label=label(lang, "passages")
+                )
+                language_choice = gr.Radio(
+                    [("Norsk (bokmål)", "nb"), ("English", "en")],
+                    value=lang,
+                    label=label(lang, "language"),
+                )
+
+        chat_inputs = [question, chatbot, backend, k, language]
+        chat_outputs = [chatbot, chips, viewer, cited, cites, question]
+        gr.on(
+            [question.submit, send.click],
+            app.respond,
+            chat_inputs,
+            chat_outputs,
+            api_name="ui_chat",
+            api_visibility="undocumented",
+            concurrency_limit=concurrency,
+            concurrency_id="answers",
+        )
+        clear.click(
+            lambda lang: (
+                [],
+                gr.update(choices=[], value=None),
+                label(lang, "viewer_empty"),
+                "",
+                [],
+            ),
+            [language],
+            [chatbot, chips, viewer, cited, cites],
+            api_name="ui_clear",
+            api_visibility="private",
+        )
+        chips.change(
+            app.show_citation,
+            [chips, cites, language],
+            [viewer],
+            api_name="ui_citation",
+            api_visibility="undocumented",
+        )
+        check.click(
+            app.check,
+            [claim, backend, language],
+            [verdicts],
+            api_name="ui_check",
+            api_visibility="undocumented",
+            concurrency_limit=concurrency,
+            concurrency_id="answers",
+        )
+        ingest.click(
+            app.ingest,
+            [url, upload, language],
+            [status, table],
+            api_name="ui_ingest",
+            api_visibility="undocumented",
+            concurrency_limit=1,
+            concurrency_id="ingest",
+        )
+        language_choice.change(
+            lambda choice: _relabel(choice, report),
+            [language_choice],
+            [
+                language,
+                intro,
+                question,
+                send,
+                clear,
+                chips,
+                claim,
+                check,
+                url,
+                upload,
+                ingest,
+                backend,
+                k,
+            ],
+            api_name="ui_language",
+            api_visibility="private",
+        )
+        gr_api(
+            app.chat_api, api_name="chat", concurrency_limit=concurrency, concurrency_id="answers"
+        )
+        gr_api(
+            app.check_api, api_name="check", concurrency_limit=concurrency, concurrency_id="answers"
+        )
+        gr_api(app.search_api, api_name="search")
+    return blocks
+
+
+def _relabel(lang: str, report: str) -> list[Any]:
+    return [
+        lang,
+        f"## {label(lang, 'title')}\n\n" + label(lang, "intro").format(report=report),
+        gr.update(placeholder=label(lang, "placeholder")),
+        gr.update(value=label(lang, "send")),
+        gr.update(value=label(lang, "clear")),
+        gr.update(label=label(lang, "citations")),
+        gr.update(label=label(lang, "claim"), placeholder=label(lang, "claim_placeholder")),
+        gr.update(value=label(lang, "check")),
+        gr.update(label=label(lang, "add_url")),
+        gr.update(label=label(lang, "upload")),
+        gr.update(value=label(lang, "ingest")),
+        gr.update(label=label(lang, "backend")),
+        gr.update(label=label(lang, "passages")),
+    ]
+
+
+def _plain(content: Any) -> str:
+    """The text of a chat message as the model should see it."""
+    if isinstance(content, str):
+        return content.replace("\\", "")
+    return str(content)

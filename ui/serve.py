@@ -1,0 +1,91 @@
+"""`kilde serve`: the web app on this machine, locked down."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from ui.config import Config, ConfigError
+
+
+def read_auth_file(path: Path) -> list[tuple[str, str]]:
+    """`user:password` per line (# comments); a clear error for anything else."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as error:
+        raise ConfigError(f"cannot read the password file {path}: {error.strerror}") from error
+    pairs = []
+    for number, line in enumerate(lines, start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        user, sep, password = line.partition(":")
+        if not sep or not user or not password:
+            raise ConfigError(f"{path} line {number}: expected user:password")
+        pairs.append((user, password))
+    if not pairs:
+        raise ConfigError(f"{path} holds no user:password line")
+    return pairs
+
+
+def launch(
+    config: Config,
+    *,
+    host: str,
+    port: int,
+    auth: list[tuple[str, str]] | None,
+    block: bool = True,
+) -> Any:
+    """Start the app; returns Gradio's (app, local url, share url) when `block` is False."""
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    from ui.app import CSS, build_app
+    from ui.services import AppServices
+
+    if not _is_loopback(host) and auth is None:
+        print(
+            f"kilde: warning: serving on {host} without --auth-file: anyone who can reach "
+            "this machine can use the app",
+            file=sys.stderr,
+        )
+    services = AppServices(config, os.environ)
+    blocks = build_app(services)
+    blocks.queue(max_size=config.ui.max_queue, default_concurrency_limit=config.ui.concurrency)
+    served = services.served_folder
+    served.mkdir(parents=True, exist_ok=True)
+    return blocks.launch(
+        server_name=host,
+        server_port=port,
+        share=False,  # never open a public tunnel
+        auth=auth,
+        allowed_paths=[str(served)],  # the copies of the sources, nothing else
+        blocked_paths=[str(config.data_dir / "index"), str(config.data_dir / "corpus")],
+        enable_monitoring=False,
+        max_file_size=f"{config.ui.max_upload_mb}mb",
+        show_error=True,
+        prevent_thread_lock=not block,
+        footer_links=["api"],
+        css=CSS,
+        theme=_theme(),
+        quiet=not block,
+    )
+
+
+def _theme() -> Any:
+    import gradio as gr
+
+    # System fonts: the default theme would fetch fonts from the internet.
+    return gr.themes.Default(
+        font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"]
+    )
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
