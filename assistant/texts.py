@@ -7,6 +7,17 @@ NOT_ANSWERED = {
     "en": "The sources do not answer this question.",
     "no": "Kildene svarer ikke på dette spørsmålet.",
 }
+# Retrieval found something, but it stands out little: answer, and say so.
+UNSURE = {
+    "en": "The sources may not answer this directly; the closest passages say:",
+    "no": "Kildene svarer kanskje ikke direkte på dette; de nærmeste avsnittene sier:",
+}
+UNSURE_CROSS_LINGUAL = {
+    ("en", "no"): "The sources may not answer this directly. They are in Norwegian; the closest "
+    "passages say:",
+    ("no", "en"): "Kildene svarer kanskje ikke direkte på dette. De er på engelsk; de nærmeste "
+    "avsnittene sier:",
+}
 CROSS_LINGUAL = {
     ("en", "no"): "The sources are in Norwegian; this is what they say:",
     ("no", "en"): "Kildene er på engelsk; dette er hva de sier:",

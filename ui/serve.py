@@ -39,7 +39,7 @@ def launch(
     auth: list[tuple[str, str]] | None,
     block: bool = True,
 ) -> Any:
-    """Start the app; returns Gradio's (app, local url, share url) when `block` is False."""
+    """Start the app; with `block` False, return the running gr.Blocks (call .close())."""
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     from ui.app import CSS, build_app
     from ui.services import AppServices
@@ -55,7 +55,7 @@ def launch(
     blocks.queue(max_size=config.ui.max_queue, default_concurrency_limit=config.ui.concurrency)
     served = services.served_folder
     served.mkdir(parents=True, exist_ok=True)
-    return blocks.launch(
+    blocks.launch(
         server_name=host,
         server_port=port,
         share=False,  # never open a public tunnel
@@ -71,6 +71,7 @@ def launch(
         theme=_theme(),
         quiet=not block,
     )
+    return blocks
 
 
 def _theme() -> Any:
