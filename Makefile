@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 TEST_STAMP := $(VENV)/.installed-test-stamp
 CONFIG ?= config.toml
 
-.PHONY: install install-test run test lint typecheck unit bench clean
+.PHONY: install install-test chromium run test lint typecheck unit bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,18 +20,21 @@ install: $(STAMP)
 # from source once per machine (about 15 minutes on 2 cores; pip caches the wheel).
 $(TEST_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,local]'
+	@command -v chromium >/dev/null || $(MAKE) --no-print-directory chromium
 	touch $(TEST_STAMP)
 
 install-test: $(TEST_STAMP)
 
-# Until the web app exists, the main job answers sample questions and checks a claim.
+# The browser tests drive Debian's Chromium; Playwright's own browser download is not used.
+chromium:
+	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	else echo "the browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; fi
+
+# Ingest the default corpus (offline it keeps the bundled report and reports each
+# link it could not fetch), then start the web app on http://127.0.0.1:7860.
 run: install
 	$(BIN)/kilde --config $(CONFIG) ingest
-	$(BIN)/kilde --config $(CONFIG) ask \
-		"Hva er det sentrale i prioriteringene, og hvor svikter det?" \
-		"What does the EIT think regions should make use of?"
-	$(BIN)/kilde --config $(CONFIG) check \
-		"The report says the method originated entirely within the EU."
+	GRADIO_ANALYTICS_ENABLED=False $(BIN)/kilde --config $(CONFIG) serve
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -35,6 +35,7 @@ CSS = """
 .kilde-cite blockquote { margin: 4px 0 12px 0; font-size: 0.92em; }
 .kilde-sources td, .kilde-sources th { padding: 2px 6px; font-size: 0.9em; }
 #kilde-chips label { min-width: 3em; }
+.kilde-verdict { margin-bottom: 16px; padding-bottom: 8px; border-bottom: 1px solid #e5e5e5; }
 """
 
 

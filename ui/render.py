@@ -18,7 +18,9 @@ from ui.labels import label
 
 _MARKER = re.compile(r"(\[\d{1,3}\])")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
-_CONTEXT = 1200
+# Characters of the page shown around a quote: a little before, more after.
+_BEFORE = 400
+_AFTER = 1200
 
 FileUrl = Callable[[str], str | None]
 
@@ -100,8 +102,8 @@ def _anchor(href: str, text: str) -> str:
 
 def page_html(title: str, page: int, text: str, start: int, end: int, lang: str) -> str:
     """The cited page around the quote, with the quote highlighted."""
-    lo = max(0, start - _CONTEXT)
-    hi = min(len(text), end + _CONTEXT)
+    lo = max(0, start - _BEFORE)
+    hi = min(len(text), end + _AFTER)
     body = _highlight(text[lo:hi], start - lo, end - lo)
     before = "… " if lo > 0 else ""
     after = " …" if hi < len(text) else ""

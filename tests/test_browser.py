@@ -1,0 +1,132 @@
+"""The web app in a real browser: Debian's Chromium, driven by Playwright, on loopback."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.app_server import app_config, running_app
+from ui.cli import main
+
+sync_api = pytest.importorskip("playwright.sync_api")
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+# Where screenshots go: KILDE_SCREENSHOTS if set (the README's come from there), else tmp.
+SHOTS = os.environ.get("KILDE_SCREENSHOTS")
+XSS = "<img src=x onerror=alert(1)> <script>alert(2)</script>"
+
+if not Path(CHROMIUM).exists():
+    pytest.fail(f"no Chromium at {CHROMIUM}: apt-get install chromium", pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The report, plus a note whose text tries to run script in the page."""
+    folder = tmp_path_factory.mktemp("browser-data")
+    note = folder / "notat.md"
+    note.write_text(
+        "# Notat om Jämtland\n\nJämtland bruker smart spesialisering i reiselivet og skogbruket. "
+        f"{XSS} Fylket har satt av midler til klynger innen skog og tre.\n",
+        encoding="utf-8",
+    )
+    assert main(["--data-dir", str(folder), "ingest", "--offline", str(note)]) == 0
+    return folder
+
+
+@pytest.fixture(scope="module")
+def app_url(data_dir: Path) -> Iterator[str]:
+    with running_app(app_config(data_dir, KILDE_UI__LANGUAGE="en")) as (_, url):
+        yield url
+
+
+def _shot(page: Any, name: str, tmp_path: Path) -> Path:
+    folder = Path(SHOTS) if SHOTS else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def _ask(page: Any, question: str) -> Any:
+    page.locator("#kilde-question textarea").fill(question)
+    page.locator("#kilde-send").click()
+    bot = page.locator("#kilde-chat .bot").last
+    sync_api.expect(bot).to_contain_text("[1]", timeout=60_000)
+    return bot
+
+
+def test_ask_click_a_citation_and_see_it_highlighted(
+    browser: Any, app_url: str, tmp_path: Path
+) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(app_url)
+    sync_api.expect(page.get_by_text("Every answer shows the passage")).to_be_visible()
+    bot = _ask(page, "What does the EIT think regions should make use of?")
+    sync_api.expect(bot).to_contain_text("Innovation Centres")
+    page.locator("#kilde-chips label", has_text="[1]").first.click()
+    mark = page.locator("#kilde-viewer mark.kilde-mark")
+    sync_api.expect(mark).to_contain_text("EIT mener at regionene bør benytte", timeout=20_000)
+    sync_api.expect(page.locator("#kilde-cited")).to_contain_text("[1]")
+    shot = _shot(page, "chat", tmp_path)
+    assert shot.stat().st_size > 10_000
+    assert dialogs == []
+    page.close()
+
+
+def test_document_text_never_runs_as_html(browser: Any, app_url: str, tmp_path: Path) -> None:
+    page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(app_url)
+    bot = _ask(page, "Hva bruker Jämtland smart spesialisering i?")
+    sync_api.expect(bot).to_contain_text("reiselivet")
+    page.locator("#kilde-chips label", has_text="[1]").first.click()
+    sync_api.expect(page.locator("#kilde-viewer mark.kilde-mark")).to_be_visible(timeout=20_000)
+    sync_api.expect(page.locator("#kilde-cited")).to_contain_text("onerror=alert(1)")
+    page.wait_for_timeout(1000)
+    assert dialogs == []
+    assert (
+        page.locator("#kilde-cited img, #kilde-viewer img, #kilde-chat img[src='x']").count() == 0
+    )
+    page.close()
+
+
+def test_check_a_claim_shows_a_verdict_badge(browser: Any, app_url: str, tmp_path: Path) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(app_url)
+    page.get_by_role("tab", name="Check a claim").click()
+    page.locator("#kilde-claim textarea").fill(
+        "Andrés Rodríguez-Pose deltok i faglig kapasitet som professor II ved Universitetet i "
+        "Bergen. Kompetanse blir stadig viktigere ifølge rapporten."
+    )
+    page.locator("#kilde-check").click()
+    verdicts = page.locator("#kilde-verdicts")
+    sync_api.expect(verdicts.locator(".kilde-contradicted")).to_be_visible(timeout=60_000)
+    sync_api.expect(verdicts.locator(".kilde-supported")).to_be_visible()
+    sync_api.expect(verdicts).to_contain_text("Stavanger")
+    _shot(page, "check", tmp_path)
+    page.get_by_role("tab", name="Sources").click()
+    sync_api.expect(page.locator("#kilde-sources")).to_contain_text("bundled")
+    page.close()
