@@ -103,10 +103,16 @@ class HybridSearcher:
 
         return directory.load(read)
 
-    def search(self, query: str, k: int = 10, filters: Filters | None = None) -> list[Hit]:
-        return self.retrieve(query, k, filters).hits
+    def search(
+        self, query: str, k: int = 10, filters: Filters | None = None, mode: str = "hybrid"
+    ) -> list[Hit]:
+        return self.retrieve(query, k, filters, mode).hits
 
-    def retrieve(self, query: str, k: int = 10, filters: Filters | None = None) -> Retrieval:
+    def retrieve(
+        self, query: str, k: int = 10, filters: Filters | None = None, mode: str = "hybrid"
+    ) -> Retrieval:
+        """The best `k` chunks. `mode` other than "hybrid" is for comparisons: "dense",
+        "lexical", or "rrf" (plain reciprocal-rank fusion)."""
         if not self.chunks or not query.strip():
             return Retrieval([], 0.0)
         allowed = self._allowed(filters)
@@ -121,8 +127,8 @@ class HybridSearcher:
         dense_scores = np.array([dense.get(i, floor) for i in candidates])
         lexical_scores = np.array([float(lexical_all[i]) for i in candidates])
         coverage = self._lexical.coverage(query)
-        fused = fuse(dense_scores, lexical_scores, lexical_weight(coverage))
         ranks = (_ranks(dense), _ranks(lexical))
+        fused = _combine(mode, candidates, dense_scores, lexical_scores, coverage, ranks)
         order = np.argsort(-fused, kind="stable")[:k]
         hits = [self._hit(candidates[j], float(fused[j]), ranks, views) for j in order]
         top = max(dense.values(), default=0.0)
@@ -187,6 +193,30 @@ class HybridSearcher:
             dense_score=max((s for s, _ in scored), default=None),
             sentences=sentences,
         )
+
+
+def _combine(
+    mode: str,
+    candidates: list[int],
+    dense: npt.NDArray[np.float64],
+    lexical: npt.NDArray[np.float64],
+    coverage: float,
+    ranks: tuple[dict[int, int], dict[int, int]],
+) -> npt.NDArray[np.float64]:
+    match mode:
+        case "hybrid":
+            return fuse(dense, lexical, lexical_weight(coverage))
+        case "dense":
+            return dense
+        case "lexical":
+            return lexical
+        case "rrf":
+            return np.array([sum(1 / (_RRF_K + r[i]) for r in ranks if i in r) for i in candidates])
+        case other:
+            raise ValueError(f"unknown search mode {other!r}; use hybrid, dense, lexical or rrf")
+
+
+_RRF_K = 60
 
 
 def _top(

@@ -139,6 +139,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("file", type=Path, metavar="FILE")
     evaluate.add_argument("--json", action="store_true", help="print JSON")
+    evaluate.add_argument(
+        "--mode",
+        choices=["hybrid", "dense", "lexical", "rrf"],
+        default="hybrid",
+        help="retrieval to measure: kilde's fusion (default), one retriever, or plain RRF",
+    )
     evaluate.set_defaults(command=_eval)
 
     serve = commands.add_parser(
@@ -213,7 +219,7 @@ def _check(config: Config, args: argparse.Namespace) -> int:
 def _eval(config: Config, args: argparse.Namespace) -> int:
     from ui.search_command import run_eval
 
-    return run_eval(config, args.file, as_json=args.json)
+    return run_eval(config, args.file, as_json=args.json, mode=args.mode)
 
 
 def _sources(config: Config, args: argparse.Namespace) -> int:

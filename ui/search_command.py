@@ -46,11 +46,11 @@ def _show(query: str, hits: list[Hit]) -> str:
     return "\n".join(lines)
 
 
-def run_eval(config: Config, path: Path, *, as_json: bool) -> int:
+def run_eval(config: Config, path: Path, *, as_json: bool, mode: str = "hybrid") -> int:
     items = load_items(path)
     assistant = wiring.assistant(config, os.environ)
     searcher = wiring.searcher(config)
-    retrieval = evaluate_retrieval(items, lambda q, k: searcher.search(q, k))
+    retrieval = evaluate_retrieval(items, lambda q, k: searcher.search(q, k, mode=mode))
     answers, claims = evaluate_answers(
         items, lambda q: assistant.ask(q), lambda c: assistant.check(c)[0]
     )

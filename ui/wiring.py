@@ -43,6 +43,11 @@ def builder(config: Config, model: Embedder, progress: Progress | None = None) -
 
 
 def searcher(config: Config) -> HybridSearcher:
+    import faiss
+
+    # One query at a time: a second OpenMP thread only competes with the query
+    # embedder (hybrid search p50 19 ms on two threads, 11 ms on one; bench/search.py).
+    faiss.omp_set_num_threads(1)
     return HybridSearcher.open(index_directory(config), embedder(config))
 
 
