@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import statistics
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote
@@ -15,7 +15,23 @@ import pytest
 from gradio_client import Client
 
 from tests.app_server import app_config, running_app
+from tests.servers import Exchange, LoopbackServer, loopback_server
+from ui.cli import main
 from ui.serve import read_auth_file
+
+server = pytest.fixture(name="server")(loopback_server)
+
+
+def drip_once(body: bytes, delay: float) -> Callable[[Exchange], None]:
+    """Sends the headers, waits `delay` seconds, then the body: a slow download."""
+
+    def handle(exchange: Exchange) -> None:
+        exchange.start(200, {"Content-Type": "application/pdf", "Content-Length": str(len(body))})
+        time.sleep(delay)
+        exchange.write(body)
+
+    return handle
+
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 ROOT = Path(__file__).resolve().parent.parent
@@ -131,3 +147,29 @@ def test_eight_concurrent_chats_complete(app_url: str) -> None:
         f"\n8 concurrent chats: total {total:.2f} s, median {median:.2f} s, "
         f"max {latencies[-1]:.2f} s"
     )
+
+
+def test_ingest_from_the_app_runs_while_chat_answers(
+    tmp_path: Path, server: LoopbackServer
+) -> None:
+    from tests.pdfs import text_pdf
+
+    pages = ["Oppland satser på reiseliv.", "Klyngen for bioøkonomi i Innlandet får 12 millioner."]
+    server.route("/slow.pdf", drip_once(text_pdf(pages), delay=3.0))
+    data = tmp_path / "data"
+    assert main(["--data-dir", str(data), "ingest", "--offline"]) == 0
+    config = app_config(
+        data, KILDE_FETCH__ALLOWED_PORTS=f"[{server.port}]", KILDE_FETCH__ALLOW_PRIVATE_HOSTS="true"
+    )
+    with running_app(config) as (_, url):
+        client = Client(url, verbose=False)
+        job = client.submit(server.url("/slow.pdf"), None, "en", api_name="/ui_ingest")
+        time.sleep(0.5)
+        started = time.monotonic()
+        answer = client.predict("Hva kan Seal of excellence benyttes som?", api_name="/chat")
+        assert "[1]" in answer and time.monotonic() - started < 3.0
+        assert not job.done()
+        status, table = job.result(timeout=120)
+        assert "2 ok" in status and "slow" in table
+        answer = client.predict("Hvor mye får klyngen for bioøkonomi?", api_name="/chat")
+        assert "12 millioner" in answer and "p. 2" in answer

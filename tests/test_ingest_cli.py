@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -134,6 +135,9 @@ def test_linked_documents_are_fetched_parsed_and_chunked_by_page(
     assert "PDF" in str(records[server.url("/error.pdf")]["error"])
     assert "404" in str(records[server.url("/gone.pdf")]["error"])
     assert server.hits("/Nordmann_clusters.pdf") == 1  # listed twice, fetched once
+    copy = Path(str(talk["copy"]))
+    assert copy.name == f"{talk['id']}.pdf"
+    assert hashlib.sha256(copy.read_bytes()).hexdigest() == talk["sha256"]
 
     store = CorpusStore(linked.parent / "data")
     chunks = [c for c in store.chunks() if c.doc_id == talk["id"]]
