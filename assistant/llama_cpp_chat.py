@@ -39,11 +39,14 @@ class LlamaCppChat:
             chat_format=chat_format or None,
         )
         self._temperature = temperature
+        self._merge_system = (chat_format or "") in _NO_SYSTEM_ROLE
         self._lock = threading.Lock()
         self.name = f"llama-cpp:{Path(model_path).name}"
 
     def stream(self, messages: Sequence[Message], *, max_tokens: int) -> Iterator[str]:
         with self._lock:
+            if self._merge_system:
+                messages = merge_system(messages)
             chunks = self._llm.create_chat_completion(
                 messages=[m.to_json() for m in messages],
                 max_tokens=max_tokens,
@@ -59,6 +62,21 @@ class LlamaCppChat:
 
 # The bundled GGUF carries no chat template; Gemma's turn format is llama.cpp's "gemma".
 BUNDLED_CHAT_FORMAT = "gemma"
+# Chat formats that silently drop system messages (Gemma has no system turn).
+_NO_SYSTEM_ROLE = frozenset({"gemma"})
+
+
+def merge_system(messages: Sequence[Message]) -> list[Message]:
+    """System text moved to the front of the first user turn, as Gemma's own template does."""
+    system = "\n\n".join(m.content for m in messages if m.role == "system")
+    rest = [m for m in messages if m.role != "system"]
+    if not system:
+        return rest
+    for i, message in enumerate(rest):
+        if message.role == "user":
+            rest[i] = Message("user", f"{system}\n\n{message.content}")
+            return rest
+    return [Message("user", system), *rest]
 
 
 def bundled_model_path() -> str:

@@ -17,6 +17,9 @@ from ui.config import Config, ConfigError, load_config, redacted, to_toml
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # OpenMP threads (the embedder, llama.cpp) must not spin while they wait: on a busy
+    # 2-core machine spinning turned a 13 ms answer into 1.6 s (bench/answer.py).
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     parser = _parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "command"):
