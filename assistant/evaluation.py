@@ -69,7 +69,9 @@ def load_items(path: Path) -> list[EvalItem]:
             continue
         try:
             data = json.loads(line)
-            text = data["question"] if data["type"] == "qa" else data["claim"]
+            text = str(data["question"] if data["type"] == "qa" else data["claim"])
+            if not text.strip():
+                raise ValueError("the question or claim is empty")
             items.append(
                 EvalItem(
                     data["id"],
@@ -187,6 +189,6 @@ def evaluate_answers(
     for item in items:
         if item.type == "qa":
             answers.add(item, ask(item.text))
-        elif item.type == "claim":
+        elif item.type == "claim" and item.text.strip():
             claims.add(item, check(item.text))
     return answers, claims

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from assistant.answer import Answer, AnswerSentence, Citation
-from assistant.output import clean_output
 from assistant.passages import ScoredSentence, scored_sentences
 from assistant.texts import (
     CROSS_LINGUAL,
@@ -69,12 +68,8 @@ class ExtractiveAnswerer:
         if retrieval.relevance < self.clear_relevance:
             header = UNSURE_CROSS_LINGUAL.get((lang, source_lang)) or text_for(UNSURE, lang)
         parts = [f"{quote.format(c.quote)} [{c.n}]" for c in citations]
-        # Quotes are verbatim, but a quoted image or foreign link must not render as one.
-        text, removed = clean_output(
-            (header + "\n" if header else "") + " ".join(parts),
-            {h.url for h in retrieval.hits if h.url},
-        )
-        notes = tuple(f"removed {item} from a quoted passage" for item in removed)
+        # Verbatim: escaping for display (no links, images or HTML) is the renderer's job.
+        text = (header + "\n" if header else "") + " ".join(parts)
         sentences = tuple(AnswerSentence(c.quote, (c.n,), True, 1.0) for c in citations)
         return Answer(
             question,
@@ -84,7 +79,6 @@ class ExtractiveAnswerer:
             sentences,
             True,
             tuple(retrieval.hits),
-            notes,
             lang=lang,
         )
 

@@ -96,6 +96,13 @@ def _write_chunks(folder: Path, documents: Sequence[Document], chunks: Sequence[
         for chunk in chunks:
             handle.write(json.dumps(chunk.to_json(), ensure_ascii=False) + "\n")
     docs = {
-        d.id: {"title": d.title, "url": d.url, "kind": d.kind, "lang": d.lang} for d in documents
+        d.id: {"title": d.title, "url": d.url, "kind": d.kind, "lang": d.lang, "copy": d.path}
+        for d in documents
     }
     (folder / "documents.json").write_text(json.dumps(docs, ensure_ascii=False), encoding="utf-8")
+    # The page texts citations point into, so a viewer reads the version that was searched.
+    with (folder / "pages.jsonl").open("w", encoding="utf-8") as handle:
+        for d in documents:
+            for page in d.pages:
+                record = {"doc_id": d.id, "page": page.number, "text": page.text}
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")

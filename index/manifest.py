@@ -10,7 +10,7 @@ from typing import Any
 
 from index.errors import IndexMismatchError
 
-FORMAT = 2
+FORMAT = 3
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,13 @@ class Manifest:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Manifest:
         return cls(**{**data, "embedder": EmbedderInfo(**data["embedder"])})
+
+    def check_format(self) -> None:
+        if self.format != FORMAT:
+            raise IndexMismatchError(
+                f"the index has format {self.format}, this kilde reads format {FORMAT}; run "
+                "`kilde ingest --rebuild`"
+            )
 
     def check_embedder(self, name: str, dim: int) -> None:
         if (self.embedder.name, self.embedder.dim) != (name, dim):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +59,7 @@ class DocInfo:
     url: str | None
     kind: str
     lang: str
+    copy: str | None = None  # the source's copy under files/, which the app may serve
 
 
 class HybridSearcher:
@@ -72,6 +74,7 @@ class HybridSearcher:
         documents: dict[str, DocInfo],
         lexical: LexicalIndex,
         manifest: Manifest | None = None,
+        folder: Path | None = None,
     ) -> None:
         self.embedder = embedder
         self._store = store
@@ -81,12 +84,16 @@ class HybridSearcher:
         self.documents = documents
         self._lexical = lexical
         self.manifest = manifest
+        self.folder = folder  # the index version this searcher reads
+        self._pages: dict[tuple[str, int], str] | None = None
+        self._pages_lock = threading.Lock()
 
     @classmethod
     def open(cls, directory: IndexDirectory, embedder: Embedder) -> HybridSearcher:
         """The published index, verified, for this embedder (else IndexMismatchError)."""
 
         def read(folder: Path, manifest: Manifest) -> HybridSearcher:
+            manifest.check_format()
             manifest.check_embedder(embedder.name, embedder.dim)
             store = manifest.store
             plan = StorePlan(store["kind"], store["reason"], store["nlist"], store["nprobe"])
@@ -99,9 +106,21 @@ class HybridSearcher:
                 documents=_read_documents(folder),
                 lexical=LexicalIndex.load(folder / "lexical"),
                 manifest=manifest,
+                folder=folder,
             )
 
         return directory.load(read)
+
+    @property
+    def version(self) -> str:
+        return self.folder.name if self.folder else ""
+
+    def page_text(self, doc_id: str, page: int) -> str | None:
+        """A page's text as this index version has it (what its citations point into)."""
+        with self._pages_lock:
+            if self._pages is None:
+                self._pages = _read_pages(self.folder) if self.folder else {}
+        return self._pages.get((doc_id, page))
 
     def search(
         self, query: str, k: int = 10, filters: Filters | None = None, mode: str = "hybrid"
@@ -235,6 +254,16 @@ def _ranks(scores: dict[int, float]) -> dict[int, int]:
 def _read_chunks(folder: Path) -> list[Chunk]:
     with (folder / "chunks.jsonl").open(encoding="utf-8") as handle:
         return [Chunk.from_json(json.loads(line)) for line in handle if line.strip()]
+
+
+def _read_pages(folder: Path) -> dict[tuple[str, int], str]:
+    pages = {}
+    with (folder / "pages.jsonl").open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                item = json.loads(line)
+                pages[(item["doc_id"], int(item["page"]))] = item["text"]
+    return pages
 
 
 def _read_documents(folder: Path) -> dict[str, DocInfo]:

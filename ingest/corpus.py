@@ -14,13 +14,18 @@ import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from index.chunk import Chunk
 from index.document import Document
 from ingest.atomic import write_atomic
+from ingest.errors import IngestError
 from ingest.settings import SourceSpec
 from ingest.source import SourceRecord
 
-_SUFFIXES = {"pdf": ".pdf", "html": ".html", "text": ".txt", "markdown": ".md"}
+# An HTML copy is kept as text: served as HTML from kilde's own address, a page's
+# scripts would run with the app's rights (stored XSS).
+_SUFFIXES = {"pdf": ".pdf", "html": ".html.txt", "text": ".txt", "markdown": ".md"}
 
 
 class CorpusStore:
@@ -99,10 +104,18 @@ class CorpusStore:
             return [Chunk.from_json(json.loads(line)) for line in handle if line.strip()]
 
     def added(self) -> list[SourceSpec]:
+        """The sources added earlier; an IngestError naming the file when it is damaged."""
         path = self.data_dir / "added.json"
         if not path.is_file():
             return []
-        return [SourceSpec.model_validate(item) for item in json.loads(path.read_text("utf-8"))]
+        try:
+            return _added_specs(json.loads(path.read_text("utf-8")))
+        except (OSError, ValueError) as error:  # ValueError: bad UTF-8, JSON or source
+            reason = " ".join(str(error).split())
+            raise IngestError(
+                f"cannot read the added sources in {path}: {reason}; "
+                f"fix or delete {path} (then add the sources again with `kilde ingest`)"
+            ) from error
 
     def add(self, specs: Iterable[SourceSpec]) -> list[SourceSpec]:
         """Remember sources a user added, so later runs keep them; returns the full list."""
@@ -121,3 +134,19 @@ class CorpusStore:
 
 def _dumps(data: object) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def _added_specs(items: object) -> list[SourceSpec]:
+    if not isinstance(items, list):
+        raise ValueError(f"a JSON list of sources was expected, not {type(items).__name__}")
+    specs = []
+    for number, item in enumerate(items, start=1):
+        try:
+            specs.append(SourceSpec.model_validate(item))
+        except ValidationError as error:
+            problem = error.errors()[0]
+            where = ".".join(str(part) for part in problem["loc"])
+            raise ValueError(
+                f"source {number}: {where + ': ' if where else ''}{problem['msg']}"
+            ) from error
+    return specs

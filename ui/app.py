@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import gradio as gr
 from gradio.events import api as gr_api
@@ -14,6 +14,7 @@ from assistant.answer import Answer
 from assistant.generative import Draft
 from assistant.llm import LLMError, Message
 from index.errors import KildeIndexError
+from ingest.errors import IngestError
 from ui.labels import CLAIM_EXAMPLES, EXAMPLES, label
 from ui.progress import GradioProgress
 from ui.render import (
@@ -46,40 +47,56 @@ class App:
         self.services = services
         self.lang = "nb" if services.config.ui.language == "nb" else "en"
 
-    def file_url(self, doc_id: str) -> str | None:
-        path = self.services.local_copy(doc_id)
+    def file_url(self, doc_id: str, version: str | None = None) -> str | None:
+        path = self.services.local_copy(doc_id, version)
         return file_route(str(path)) if path else None
 
     # Chat
 
     def respond(
-        self, message: str, history: History | None, backend: str, k: int, lang: str
+        self,
+        message: str,
+        history: History | None,
+        conversation: History | None,
+        backend: str,
+        k: int,
+        lang: str,
     ) -> Iterator[Outputs]:
+        """Streams the answer into the chat; `conversation` keeps the raw turns for follow-ups."""
         history = list(history or [])
+        turns = list(conversation or [])
         question = message.strip()
         if not question:
-            yield history, gr.update(), gr.update(), gr.update(), gr.update(), ""
+            yield history, turns, gr.update(), gr.update(), gr.update(), gr.update(), ""
             return
-        earlier = [Message(m["role"], _plain(m["content"])) for m in history]
+        earlier = [Message(t["role"], t["content"]) for t in turns]
         history += [
             {"role": "user", "content": escape_markdown(question)},
             {"role": "assistant", "content": "…"},
         ]
-        yield history, gr.update(choices=[], value=None), label(lang, "viewer_empty"), "", [], ""
+        empty = label(lang, "viewer_empty")
+        yield history, turns, gr.update(choices=[], value=None), empty, "", [], ""
         try:
             assistant = self.services.assistant(backend)
             for event in assistant.ask_stream(question, earlier, int(k)):
                 if isinstance(event, Draft):
                     history[-1] = {"role": "assistant", "content": escape_markdown(event.text)}
-                    yield history, gr.update(), gr.update(), gr.update(), gr.update(), ""
+                    yield history, turns, gr.update(), gr.update(), gr.update(), gr.update(), ""
                 elif isinstance(event, Answer):
-                    yield self._final(history, event, lang)
+                    turns += [
+                        {"role": "user", "content": question},
+                        {"role": "assistant", "content": event.text},
+                    ]
+                    yield self._final(history, turns, event, lang, assistant)
         except (KildeIndexError, LLMError, ValueError) as error:
             history[-1] = {"role": "assistant", "content": f"⚠️ {escape_markdown(str(error))}"}
-            yield history, gr.update(choices=[]), gr.update(), "", [], ""
+            yield history, turns, gr.update(choices=[]), gr.update(), "", [], ""
 
-    def _final(self, history: History, answer: Answer, lang: str) -> Outputs:
+    def _final(
+        self, history: History, turns: History, answer: Answer, lang: str, assistant: Any
+    ) -> Outputs:
         history[-1] = {"role": "assistant", "content": answer_markdown(answer, lang)}
+        version = getattr(assistant.retriever, "version", "")
         chips = [f"[{c.n}]" for c in answer.citations]
         cites = [
             {
@@ -89,27 +106,29 @@ class App:
                 "page": c.page,
                 "start": c.start,
                 "end": c.end,
+                "quote": c.quote,
+                "version": version,
             }
             for c in answer.citations
         ]
         return (
             history,
+            turns,
             gr.update(choices=chips, value=None),
             label(lang, "viewer_empty"),
-            citations_html(answer, lang, self.file_url),
+            citations_html(answer, lang, lambda doc_id: self.file_url(doc_id, version)),
             cites,
             "",
         )
 
     def show_citation(self, choice: str | None, cites: list[dict[str, Any]], lang: str) -> str:
-        if not choice:
+        """The cited page from the index version the answer came from, quote highlighted."""
+        cite = next((c for c in cites if choice and f"[{c['n']}]" == choice), None)
+        if cite is None:
             return label(lang, "viewer_empty")
-        n = int(choice.strip("[]"))
-        cite = next((c for c in cites if c["n"] == n), None)
-        document = self.services.document(cite["doc_id"]) if cite else None
-        if cite is None or document is None:
-            return label(lang, "viewer_empty")
-        text = document.page(int(cite["page"])).text
+        text = self.services.page(cite["version"], cite["doc_id"], int(cite["page"]))
+        if text is None or text[cite["start"] : cite["end"]] != cite["quote"]:
+            return f"<p>{html.escape(label(lang, 'source_changed'))}</p>"
         return page_html(cite["title"], cite["page"], text, cite["start"], cite["end"], lang)
 
     # API (gradio_client): a question alone is enough.
@@ -119,19 +138,19 @@ class App:
         earlier = [
             Message(str(m.get("role", "user")), str(m.get("content", ""))) for m in history or []
         ]
-        answer = self.services.assistant().ask(question, earlier)
+        answer = _api_call(lambda: self.services.assistant().ask(question, earlier))
         lines = [answer.text, ""]
         lines += [f"[{c.n}] {c.title}, p. {c.page}: «{c.quote}»" for c in answer.citations]
         return "\n".join(lines).strip()
 
     def check_api(self, text: str) -> list[dict[str, Any]]:
         """A verdict (supported, contradicted, not_in_sources) for each claim in the text."""
-        return [r.to_json() for r in self.services.assistant().check(text)]
+        return [r.to_json() for r in _api_call(lambda: self.services.assistant().check(text))]
 
     def search_api(self, query: str, k: int = 5) -> list[dict[str, Any]]:
         """The passages that best match the query."""
-        searcher = self.services.assistant().retriever
-        return [h.to_json(rank) for rank, h in enumerate(searcher.retrieve(query, k).hits, 1)]
+        hits = _api_call(lambda: self.services.searcher().retrieve(query, int(k)).hits)
+        return [h.to_json(rank) for rank, h in enumerate(hits, 1)]
 
     # Check
 
@@ -158,7 +177,10 @@ class App:
     ) -> tuple[str, str]:
         urls = [u for u in url.split() if u]
         files = [Path(p) for p in uploads or []]
-        text = self.services.ingest(urls, files, GradioProgress(progress))
+        try:
+            text = self.services.ingest(urls, files, GradioProgress(progress))
+        except (IngestError, KildeIndexError, ValueError) as error:
+            text = f"ingest failed: {error}"
         return f"```\n{text}\n```", self.sources(lang)
 
 
@@ -172,6 +194,7 @@ def build_app(services: AppServices) -> gr.Blocks:
     blocks: gr.Blocks
     with gr.Blocks(title="kilde", analytics_enabled=False) as blocks:
         cites = gr.State([])
+        conversation = gr.State([])  # the raw turns, for follow-up questions
         language = gr.State(lang)
         intro = gr.Markdown(
             f"## {label(lang, 'title')}\n\n" + label(lang, "intro").format(report=report)
@@ -245,8 +268,8 @@ def build_app(services: AppServices) -> gr.Blocks:
                     label=label(lang, "language"),
                 )
 
-        chat_inputs = [question, chatbot, backend, k, language]
-        chat_outputs = [chatbot, chips, viewer, cited, cites, question]
+        chat_inputs = [question, chatbot, conversation, backend, k, language]
+        chat_outputs = [chatbot, conversation, chips, viewer, cited, cites, question]
         gr.on(
             [question.submit, send.click],
             app.respond,
@@ -260,13 +283,14 @@ def build_app(services: AppServices) -> gr.Blocks:
         clear.click(
             lambda lang: (
                 [],
+                [],
                 gr.update(choices=[], value=None),
                 label(lang, "viewer_empty"),
                 "",
                 [],
             ),
             [language],
-            [chatbot, chips, viewer, cited, cites],
+            [chatbot, conversation, chips, viewer, cited, cites],
             api_name="ui_clear",
             api_visibility="private",
         )
@@ -344,8 +368,12 @@ def _relabel(lang: str, report: str) -> list[Any]:
     ]
 
 
-def _plain(content: Any) -> str:
-    """The text of a chat message as the model should see it."""
-    if isinstance(content, str):
-        return content.replace("\\", "")
-    return str(content)
+T = TypeVar("T")
+
+
+def _api_call(call: Callable[[], T]) -> T:
+    """Errors a person can act on become Gradio's error message, not a traceback."""
+    try:
+        return call()
+    except (KildeIndexError, LLMError, ValueError) as error:
+        raise gr.Error(str(error)) from error

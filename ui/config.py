@@ -8,11 +8,11 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assistant.settings import LLMSettings, RetrievalSettings
+from index.redaction import redact_url
 from index.settings import EmbeddingSettings, IndexSettings
 from ingest.settings import (
     ChunkSettings,
@@ -109,7 +109,7 @@ def _parse_value(value: str) -> Any:
 
 
 def redacted(config: Config) -> dict[str, Any]:
-    """The config as plain data, with secrets and URL passwords replaced by "***"."""
+    """The config as plain data, with secrets and URLs' user info replaced by "***"."""
     data: dict[str, Any] = _redact(config.model_dump(mode="json"))
     return data
 
@@ -122,18 +122,8 @@ def _redact(node: Any, key: str = "") -> Any:
     if isinstance(node, str):
         if node and _SECRET.search(key) and not key.endswith("_env"):
             return "***"
-        return _redact_url(node)
+        return redact_url(node)
     return node
-
-
-def _redact_url(text: str) -> str:
-    if "://" not in text or "@" not in text:
-        return text
-    parts = urlsplit(text)
-    if parts.password is None:
-        return text
-    netloc = f"{parts.username}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def to_toml(data: Mapping[str, Any]) -> str:

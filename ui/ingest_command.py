@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from contextlib import suppress
 from pathlib import Path
 
+from index.embedder import Embedder
 from index.errors import NoIndexError
+from index.manifest import read_manifest
 from index.progress import Progress, TerminalProgress
 from ingest.cache import HttpCache
 from ingest.chunker import Chunker
@@ -36,6 +39,11 @@ def run_ingest(
     rebuild: bool = False,
 ) -> int:
     store = CorpusStore(config.data_dir)
+    # Load the embedder and compare it with the index first: a mismatch found after a
+    # long download would leave a new corpus beside the old index.
+    model = wiring.embedder(config)
+    if not rebuild:
+        check_embedder(config, model)
     summary = ingest_sources(
         config,
         arguments,
@@ -47,9 +55,16 @@ def run_ingest(
     if summary.count("ok") == 0:
         print("kilde: nothing could be ingested; see the reasons above", file=sys.stderr)
         return 1
-    print(build_index(config, store, rebuild=rebuild, progress=TerminalProgress()))
+    print(build_index(config, store, model, progress=TerminalProgress()))
     failed = summary.count("failed") + summary.count("skipped")
     return 1 if strict and failed else 0
+
+
+def check_embedder(config: Config, model: Embedder) -> None:
+    """IndexMismatchError (with the --rebuild fix) if the index was built with another model."""
+    directory = wiring.index_directory(config)
+    with suppress(NoIndexError):  # no index yet: nothing to compare with
+        read_manifest(directory.current()).check_embedder(model.name, model.dim)
 
 
 def ingest_sources(
@@ -85,16 +100,8 @@ def ingest_sources(
     return IngestSummary([*summary.records, *problems], summary.dropped_links)
 
 
-def build_index(config: Config, store: CorpusStore, *, rebuild: bool, progress: Progress) -> str:
+def build_index(config: Config, store: CorpusStore, model: Embedder, *, progress: Progress) -> str:
     """Embed what is new and publish a new index version; returns a one-line summary."""
-    model = wiring.embedder(config)
-    directory = wiring.index_directory(config)
-    if not rebuild:
-        try:
-            _, manifest = directory.open()
-            manifest.check_embedder(model.name, model.dim)
-        except NoIndexError:
-            pass
     built = wiring.builder(config, model, progress).build(store.documents(), store.chunks())
     return (
         f"index: {built.chunks} chunks, {built.vectors} vectors ({built.embedded} embedded now, "

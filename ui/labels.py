@@ -45,6 +45,7 @@ LABELS: dict[str, dict[str, str]] = {
         "examples": "Eksempler",
         "status": "Status",
         "no_index": "Ingen indeks ennå: kjør `kilde ingest` først.",
+        "source_changed": "Kilden er endret siden dette svaret ble gitt; still spørsmålet på nytt.",
     },
     "en": {
         "title": "kilde — ask the report and the sources it links to",
@@ -88,6 +89,7 @@ LABELS: dict[str, dict[str, str]] = {
         "examples": "Examples",
         "status": "Status",
         "no_index": "No index yet: run `kilde ingest` first.",
+        "source_changed": "The source has changed since this answer; ask again.",
     },
 }
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from assistant.evaluation import evaluate_answers, evaluate_retrieval, load_items
+from assistant.llms import make_llm
 from index.hit import Hit
 from index.search import Filters
 from ui import wiring
@@ -48,8 +49,8 @@ def _show(query: str, hits: list[Hit]) -> str:
 
 def run_eval(config: Config, path: Path, *, as_json: bool, mode: str = "hybrid") -> int:
     items = load_items(path)
-    assistant = wiring.assistant(config, os.environ)
     searcher = wiring.searcher(config)
+    assistant = wiring.assistant_for(config, searcher, make_llm(config.llm, os.environ))
     retrieval = evaluate_retrieval(items, lambda q, k: searcher.search(q, k, mode=mode))
     answers, claims = evaluate_answers(
         items, lambda q: assistant.ask(q), lambda c: assistant.check(c)[0]

@@ -41,7 +41,7 @@ def launch(
 ) -> Any:
     """Start the app; with `block` False, return the running gr.Blocks (call .close())."""
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    from ui.app import CSS, build_app
+    from ui.app import build_app
     from ui.services import AppServices
 
     if not _is_loopback(host) and auth is None:
@@ -55,6 +55,28 @@ def launch(
     blocks.queue(max_size=config.ui.max_queue, default_concurrency_limit=config.ui.concurrency)
     served = services.served_folder
     served.mkdir(parents=True, exist_ok=True)
+    try:
+        _launch(blocks, config, host, port, auth, served, block)
+    except OSError as error:
+        # Gradio's own message suggests an environment variable; kilde has --port.
+        raise ConfigError(
+            f"cannot serve on {host}:{port}: the port is taken or not allowed; choose another "
+            "with --port"
+        ) from error
+    return blocks
+
+
+def _launch(
+    blocks: Any,
+    config: Config,
+    host: str,
+    port: int,
+    auth: list[tuple[str, str]] | None,
+    served: Path,
+    block: bool,
+) -> None:
+    from ui.app import CSS
+
     blocks.launch(
         server_name=host,
         server_port=port,
@@ -71,7 +93,6 @@ def launch(
         theme=_theme(),
         quiet=not block,
     )
-    return blocks
 
 
 def _theme() -> Any:

@@ -1,16 +1,19 @@
-"""What the web app needs: assistants per backend, the corpus, and ingest in the background."""
+"""What the web app needs: the index, assistants per backend, and ingest in the background."""
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from assistant.assistant import Assistant
-from index.document import Document
+from assistant.llm import LLM
+from assistant.llms import make_llm
 from index.errors import KildeIndexError
 from index.progress import Progress
+from index.search import HybridSearcher
 from ingest.corpus import CorpusStore
 from ingest.source import SourceRecord
 from ui import wiring
@@ -18,11 +21,17 @@ from ui.config import Config
 from ui.ingest_command import build_index, ingest_sources, report
 
 BACKENDS = ("extractive", "openai", "llama-cpp")
+# Index versions kept open: the current one and the one answers were given from just before.
+_KEEP_VERSIONS = 2
 
 
 class AppServices:
-    """Built once by `kilde serve`; thread-safe. An index published by an ingest
-    (from here or the command line) is picked up by the next question."""
+    """Built once by `kilde serve`; thread-safe.
+
+    One searcher per index version is shared by every backend, and each LLM is
+    built once; an index published by an ingest (here or on the command line)
+    is picked up by the next question.
+    """
 
     def __init__(self, config: Config, environ: Mapping[str, str]) -> None:
         self.config = config
@@ -30,44 +39,67 @@ class AppServices:
         self._store = CorpusStore(config.data_dir)
         self._lock = threading.Lock()
         self._ingesting = threading.Lock()
-        self._assistants: dict[str, tuple[str, Assistant]] = {}
-        self._documents: tuple[str, dict[str, Document]] = ("", {})
+        self._searchers: dict[str, HybridSearcher] = {}
+        self._llms: dict[str, LLM | None] = {}
+        self._assistants: dict[tuple[str, str], Assistant] = {}
+
+    def searcher(self, version: str | None = None) -> HybridSearcher:
+        """The searcher of `version` if it is still open, else of the current index."""
+        with self._lock:
+            if version and version in self._searchers:
+                return self._searchers[version]
+        current = wiring.index_directory(self.config).current().name
+        with self._lock:
+            found = self._searchers.get(current)
+        if found is None:
+            found = wiring.searcher(self.config)  # verifies checksums: outside the lock
+            with self._lock:
+                self._searchers[found.version] = found
+                for old in list(self._searchers)[:-_KEEP_VERSIONS]:
+                    del self._searchers[old]
+        return found
 
     def assistant(self, backend: str | None = None) -> Assistant:
         """The assistant for `backend` on the current index (KildeIndexError, LLMError)."""
         name = backend or self.config.llm.backend
         if name not in BACKENDS:
-            raise ValueError(f"unknown backend {name!r}")
-        version = self._version()
+            raise ValueError(f"unknown backend {name!r}; use {', '.join(BACKENDS)}")
+        found = self.searcher()
+        llm = self._llm(name)
         with self._lock:
-            cached = self._assistants.get(name)
-            if cached is None or cached[0] != version:
-                llm = self.config.llm.model_copy(update={"backend": name})
-                config = self.config.model_copy(update={"llm": llm})
-                self._assistants[name] = (version, wiring.assistant(config, self._environ))
-            return self._assistants[name][1]
+            key = (found.version, name)
+            if key not in self._assistants:
+                self._assistants[key] = wiring.assistant_for(self.config, found, llm)
+            return self._assistants[key]
 
-    def _version(self) -> str:
-        try:
-            return wiring.index_directory(self.config).current().name
-        except KildeIndexError:
-            return ""  # no index yet: assistant() raises the full error
+    def _llm(self, backend: str) -> LLM | None:
+        with self._lock:
+            if backend in self._llms:
+                return self._llms[backend]
+        settings = self.config.llm.model_copy(update={"backend": backend})
+        llm = make_llm(settings, self._environ)  # may load a model: outside the lock
+        with self._lock:
+            return self._llms.setdefault(backend, llm)
 
     def sources(self) -> list[SourceRecord]:
         return self._store.sources()
 
-    def document(self, doc_id: str) -> Document | None:
-        version = self._version()
-        with self._lock:
-            if self._documents[0] != version or doc_id not in self._documents[1]:
-                self._documents = (version, {d.id: d for d in self._store.documents()})
-            return self._documents[1].get(doc_id)
-
-    def local_copy(self, doc_id: str) -> Path | None:
-        document = self.document(doc_id)
-        if document is None or not document.path:
+    def page(self, version: str, doc_id: str, page: int) -> str | None:
+        """A page's text from the index version an answer came from (or the current one)."""
+        try:
+            return self.searcher(version).page_text(doc_id, page)
+        except KildeIndexError:
             return None
-        path = Path(document.path)
+
+    def local_copy(self, doc_id: str, version: str | None = None) -> Path | None:
+        """The served copy of a source, if it lies in the one folder the app serves."""
+        try:
+            info = self.searcher(version).documents.get(doc_id)
+        except KildeIndexError:
+            return None
+        if info is None or not info.copy:
+            return None
+        path = Path(info.copy)
         return path if path.parent == self._store.files_dir and path.is_file() else None
 
     @property
@@ -76,7 +108,11 @@ class AppServices:
         return self._store.files_dir
 
     def ingest(self, urls: Sequence[str], uploads: Sequence[Path], progress: Progress) -> str:
-        """Add sources and ingest again; questions keep being answered meanwhile."""
+        """Add web pages and uploaded files and ingest again; questions are answered meanwhile."""
+        refused = [u for u in urls if not u.startswith(("http://", "https://"))]
+        if refused:
+            # Paths typed into a web form would read the server's own files.
+            return f"Only http(s) URLs can be added here; upload files instead: {' '.join(refused)}"
         if not self._ingesting.acquire(blocking=False):
             return "An ingest is already running; wait for it to finish."
         try:
@@ -90,15 +126,21 @@ class AppServices:
             )
             text = report(summary, self._store)
             if summary.count("ok"):
-                built = build_index(self.config, self._store, rebuild=False, progress=progress)
+                try:
+                    model = self.searcher().embedder
+                except KildeIndexError:
+                    model = wiring.embedder(self.config)  # the first index
+                built = build_index(self.config, self._store, model, progress=progress)
                 text += "\n" + built
             return text
         finally:
             self._ingesting.release()
 
     def _keep_upload(self, path: Path) -> Path:
-        # Gradio's upload folder is temporary; added sources must outlive it.
-        folder = self.config.data_dir / "uploads"
+        # Gradio's upload folder is temporary; added sources must outlive it. One
+        # folder per content, so two files with the same name do not overwrite each other.
+        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
+        folder = self.config.data_dir / "uploads" / digest
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / Path(path).name
         shutil.copyfile(path, target)

@@ -8,6 +8,7 @@ from assistant.assistant import Answerer, Assistant, ClaimChecker
 from assistant.claims import ExtractiveClaimChecker
 from assistant.extractive import MIN_RELEVANCE, ExtractiveAnswerer
 from assistant.generative import LLMAnswerer, LLMClaimChecker
+from assistant.llm import LLM
 from assistant.llms import make_llm
 from assistant.support import SupportChecker
 from index.analyzer import Analyzer
@@ -53,8 +54,11 @@ def searcher(config: Config) -> HybridSearcher:
 
 def assistant(config: Config, environ: Mapping[str, str]) -> Assistant:
     """The assistant for the configured answer backend, on the published index."""
-    found = searcher(config)
-    llm = make_llm(config.llm, environ)
+    return assistant_for(config, searcher(config), make_llm(config.llm, environ))
+
+
+def assistant_for(config: Config, found: HybridSearcher, llm: LLM | None) -> Assistant:
+    """An assistant on `found` answering with `llm` (None: extractive). Cheap to build."""
     analyzer = Analyzer()
     rules = ExtractiveClaimChecker(analyzer)
     if llm is None:

@@ -1,0 +1,87 @@
+"""The web app's edges: what it accepts, what it serves, and what it does when sources change."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+import pytest
+
+from index.progress import SilentProgress
+from tests.app_server import app_config, free_port, running_app
+from ui.app import App
+from ui.cli import main
+from ui.config import ConfigError
+from ui.serve import launch
+from ui.services import AppServices
+
+
+def test_the_url_box_refuses_paths_on_the_server(report_data: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("The database password is hunter2.")
+    services = AppServices(app_config(report_data), os.environ)
+    status = services.ingest([str(secret), "file:///etc/passwd"], [], SilentProgress())
+    assert status.startswith("Only http(s) URLs can be added here")
+    assert "hunter2" not in str(services.searcher().search("database password", 3))
+
+
+def test_html_copies_are_served_as_text_never_as_html(tmp_path: Path) -> None:
+    page = tmp_path / "evil.html"
+    page.write_text(
+        "<html><body><h1>Klynger</h1><script>alert(1)</script>"
+        "<p>Klynger i Innlandet samarbeider om bioøkonomi.</p></body></html>"
+    )
+    data = tmp_path / "data"
+    assert main(["--data-dir", str(data), "ingest", "--offline", str(page)]) == 0
+    copies = [p for p in (data / "files").iterdir() if p.name.startswith("evil")]
+    assert [p.suffixes for p in copies] == [[".html", ".txt"]]
+    with running_app(app_config(data)) as (_, url):
+        response = httpx.get(f"{url}gradio_api/file={quote(str(copies[0]))}", timeout=10)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+
+
+def test_a_citation_to_a_changed_source_says_so(report_data: Path) -> None:
+    app = App(AppServices(app_config(report_data), os.environ))
+    version = app.services.searcher().version
+    page = app.services.page(version, "report", 1)
+    assert page is not None
+    cite = {
+        "n": 1,
+        "doc_id": "report",
+        "title": "R",
+        "page": 1,
+        "start": 0,
+        "end": 8,
+        "quote": page[:8],
+        "version": version,
+    }
+    assert "kilde-mark" in app.show_citation("[1]", [cite], "en")
+    changed = {**cite, "quote": "something else"}
+    assert "has changed since this answer" in app.show_citation("[1]", [changed], "en")
+    gone = {**cite, "page": 99}
+    assert "has changed since this answer" in app.show_citation("[1]", [gone], "en")
+
+
+def test_uploads_with_the_same_name_do_not_overwrite_each_other(
+    report_data: Path, tmp_path: Path
+) -> None:
+    services = AppServices(app_config(report_data), os.environ)
+    first, second = tmp_path / "a" / "notat.md", tmp_path / "b" / "notat.md"
+    for path, text in ((first, "# Én\n\nFørste notat."), (second, "# To\n\nAndre notat.")):
+        path.parent.mkdir()
+        path.write_text(text)
+    kept = [services._keep_upload(first), services._keep_upload(second)]
+    assert kept[0] != kept[1] and [p.read_text()[:4] for p in kept] == ["# Én", "# To"]
+
+
+def test_a_port_in_use_is_a_clear_error(report_data: Path) -> None:
+    port = free_port()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", port))
+        taken.listen()
+        with pytest.raises(ConfigError, match="choose another with --port"):
+            launch(app_config(report_data), host="127.0.0.1", port=port, auth=None, block=False)
