@@ -13,7 +13,7 @@ from assistant.extractive import not_answered
 from assistant.llm import LLM, LLMError
 from assistant.output import attach_markers, clean_output, markers, strip_markers
 from assistant.prompts import answer_messages, claim_messages, new_tag
-from assistant.support import SupportChecker
+from assistant.support import SupportChecker, SupportSession
 from assistant.texts import MOSTLY_UNSUPPORTED, NOT_ANSWERED, text_for
 from index.hit import Hit
 from index.search import Retrieval
@@ -76,6 +76,7 @@ class LLMAnswerer:
         if not text or any(s.rstrip(".") in text for s in NOT_ANSWERED.values()):
             answer = not_answered(question, retrieval, lang, self.name)
             return Answer(**{**answer.__dict__, "notes": tuple(notes)})
+        check = self._support.session()  # each sentence and passage embedded once
         citations: list[Citation] = []
         sentences: list[AnswerSentence] = []
         parts: list[str] = []
@@ -88,12 +89,11 @@ class LLMAnswerer:
             )
             plain = strip_markers(sentence)
             new = [
-                self._cite(len(citations) + i + 1, plain, hits[n - 1]) for i, n in enumerate(cited)
+                _cite(check, len(citations) + i + 1, plain, hits[n - 1])
+                for i, n in enumerate(cited)
             ]
             citations.extend(new)
-            support = self._support.check(
-                plain, [h.chunk.text for h in (hits[n - 1] for n in cited)]
-            )
+            support = check.check(plain, [h.chunk.text for h in (hits[n - 1] for n in cited)])
             numbers = tuple(c.n for c in new)
             sentences.append(
                 AnswerSentence(
@@ -120,22 +120,24 @@ class LLMAnswerer:
             lang=lang,
         )
 
-    def _cite(self, n: int, sentence: str, hit: Hit) -> Citation:
-        support = self._support.check(sentence, [hit.chunk.text])
-        chunk = hit.chunk
-        _, start, end = support.best if support.best else (0, 0, len(chunk.text))
-        return Citation(
-            n,
-            chunk.doc_id,
-            hit.title,
-            hit.url,
-            chunk.page,
-            chunk.text[start:end],
-            chunk.start + start,
-            chunk.start + end,
-            chunk.id,
-            chunk.text,
-        )
+
+def _cite(check: SupportSession, n: int, sentence: str, hit: Hit) -> Citation:
+    """Citation n of `hit`, quoting the passage sentence closest to `sentence`."""
+    support = check.check(sentence, [hit.chunk.text])
+    chunk = hit.chunk
+    _, start, end = support.best if support.best else (0, 0, len(chunk.text))
+    return Citation(
+        n,
+        chunk.doc_id,
+        hit.title,
+        hit.url,
+        chunk.page,
+        chunk.text[start:end],
+        chunk.start + start,
+        chunk.start + end,
+        chunk.id,
+        chunk.text,
+    )
 
 
 def _valid(numbers: list[int], available: int) -> tuple[list[int], list[int]]:

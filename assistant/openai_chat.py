@@ -16,14 +16,15 @@ import json
 import random
 import time
 from collections.abc import Generator, Iterator, Sequence
-from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit
 
 import httpx
 
 from assistant.llm import LLMError, Message
 from index.deadline import Deadline
+from index.redaction import redact_url
+from index.retry_after import parse_retry_after
 
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _MAX_ERROR_BODY = 4096
@@ -46,7 +47,7 @@ class OpenAIChat:
     ) -> None:
         self.name = f"openai:{model or 'default'}"
         self._url = base_url.rstrip("/") + "/chat/completions"
-        self._where = _redact(base_url.rstrip("/"))
+        self._where = redact_url(base_url.rstrip("/"))
         self._secrets = _secrets(api_key, base_url)
         self._model = model
         self._timeout = timeout
@@ -186,7 +187,7 @@ class OpenAIChat:
     def _retry_wait(self, response: httpx.Response) -> float | None:
         if response.status_code not in _RETRY_STATUSES:
             return None
-        after = _retry_after(response.headers.get("retry-after"))
+        after = parse_retry_after(response.headers.get("retry-after"))
         if after is not None:
             return after if after <= self._max_retry_after else None
         return self._backoff * (1 + random.random())
@@ -205,7 +206,7 @@ class OpenAIChat:
             detail = body.decode(errors="replace").strip()[:_MAX_DETAIL] or response.reason_phrase
         hint = " (check llm.api_key_env)" if response.status_code in (401, 403) else ""
         message = f"the LLM at {self._where} answered {response.status_code}: {detail}{hint}"
-        after = _retry_after(response.headers.get("retry-after"))
+        after = parse_retry_after(response.headers.get("retry-after"))
         too_long = after is not None and after > self._max_retry_after
         if response.status_code in _RETRY_STATUSES and too_long:
             message += (
@@ -228,33 +229,19 @@ def _message(event: Any) -> str:
 
 
 def _secrets(api_key: str | None, base_url: str) -> tuple[str, ...]:
-    """The strings no error may repeat: the key and the URL's password, as given and decoded."""
-    password = urlsplit(base_url).password
-    found = {api_key, password, unquote(password) if password else None}
+    """The strings no error may repeat: the key and the URL's user info, as given and decoded.
+
+    The user name counts: a token is often given as one (`https://TOKEN@host/v1`).
+    """
+    parts = urlsplit(base_url)
+    found = {api_key}
+    for given in (parts.username, parts.password):
+        if given:
+            found |= {given, unquote(given)}
     # Very short ones would blank out ordinary words; nobody's key is that short.
     return tuple(sorted((s for s in found if s and len(s) >= 4), key=len, reverse=True))
-
-
-def _retry_after(value: str | None) -> float | None:
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        try:
-            return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
-        except (TypeError, ValueError):
-            return None
 
 
 def _short(error: Exception) -> str:
     text = str(error) or type(error).__name__
     return "connection refused" if "refused" in text.lower() else text.split("\n")[0][:120]
-
-
-def _redact(url: str) -> str:
-    parts = urlsplit(url)
-    if "@" not in parts.netloc:
-        return url
-    # Keep the host as written: `hostname` would lower-case it and drop an IPv6 address's [].
-    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.facts import facts_of
-from index.embedder import Embedder
+from index.embedder import Embedder, Vectors
 from index.sentences import split_sentences
 
 # On multilingual-e5-small's scale: a sentence and its source paraphrase or
@@ -25,32 +25,73 @@ class Support:
 
 
 class SupportChecker:
+    """Stateless and thread-safe; `session()` gives the checks of one answer a memory."""
+
     def __init__(self, embedder: Embedder, threshold: float = SUPPORTED_AT) -> None:
         self._embedder = embedder
         self._threshold = threshold
 
     def check(self, sentence: str, passages: Sequence[str]) -> Support:
-        spans = [(i, a, b) for i, text in enumerate(passages) for a, b in split_sentences(text)]
+        return self.session().check(sentence, passages)
+
+    def session(self) -> SupportSession:
+        return SupportSession(self._embedder, self._threshold)
+
+
+class SupportSession:
+    """The checks of one answer: each distinct text is embedded (and split) once.
+
+    An answer checks every sentence against the passages it cites, and every
+    citation against its passage again, so the same passage sentences and answer
+    sentences come back many times; the embedder (behind one lock) sees each once.
+    Bounded by the answer's passages; not for sharing between threads.
+    """
+
+    def __init__(self, embedder: Embedder, threshold: float = SUPPORTED_AT) -> None:
+        self._embedder = embedder
+        self._threshold = threshold
+        self._spans: dict[str, list[tuple[int, int]]] = {}
+        self._numbers: dict[str, frozenset[str]] = {}
+        self._passage_vectors: dict[str, Vectors] = {}
+        self._query_vectors: dict[str, Vectors] = {}
+
+    def check(self, sentence: str, passages: Sequence[str]) -> Support:
+        spans = [(i, a, b) for i, text in enumerate(passages) for a, b in self._split(text)]
         if not spans:
             return Support(0.0, False, None, "no cited passage")
-        texts = [passages[i][a:b] for i, a, b in spans]
-        vectors = self._embedder.embed_passages(texts)
-        query = self._embedder.embed_query(sentence)
-        similarities = vectors @ query
+        vectors = self._embed_passages([passages[i][a:b] for i, a, b in spans])
+        similarities = vectors @ self._embed_query(sentence)
         best = int(np.argmax(similarities))
         similarity = float(similarities[best])
-        problem = _fact_problem(sentence, passages)
+        problem = self._fact_problem(sentence, passages)
         supported = similarity >= self._threshold and problem is None
         score = max(0.0, min(1.0, (similarity - 0.75) / 0.2)) * (0.5 if problem else 1.0)
         return Support(score, supported, spans[best], problem)
 
+    def _split(self, text: str) -> list[tuple[int, int]]:
+        if text not in self._spans:
+            self._spans[text] = split_sentences(text)
+        return self._spans[text]
 
-def _fact_problem(sentence: str, passages: Sequence[str]) -> str | None:
-    stated = facts_of(sentence).all_numbers()
-    known = (
-        frozenset().union(*(facts_of(p).all_numbers() for p in passages))
-        if passages
-        else frozenset()
-    )
-    missing = sorted(stated - known)
-    return f"{', '.join(missing)} is not in the cited passages" if missing else None
+    def _embed_passages(self, texts: Sequence[str]) -> Vectors:
+        missing = list(dict.fromkeys(t for t in texts if t not in self._passage_vectors))
+        if missing:
+            vectors = self._embedder.embed_passages(missing)
+            self._passage_vectors.update(zip(missing, vectors, strict=True))
+        return np.stack([self._passage_vectors[t] for t in texts])
+
+    def _embed_query(self, text: str) -> Vectors:
+        if text not in self._query_vectors:
+            self._query_vectors[text] = self._embedder.embed_query(text)
+        return self._query_vectors[text]
+
+    def _fact_problem(self, sentence: str, passages: Sequence[str]) -> str | None:
+        stated = facts_of(sentence).all_numbers()
+        known: frozenset[str] = frozenset().union(*(self._known(p) for p in passages))
+        missing = sorted(stated - known)
+        return f"{', '.join(missing)} is not in the cited passages" if missing else None
+
+    def _known(self, passage: str) -> frozenset[str]:
+        if passage not in self._numbers:
+            self._numbers[passage] = facts_of(passage).all_numbers()
+        return self._numbers[passage]

@@ -82,17 +82,24 @@ class Fetcher:
             if self._offline:
                 return self._offline_result(url, cached)
             log = AttemptLog()
-            result = self._try_sources(url, expect, cached, log)
+            result = self._try_origin(url, expect, cached, log)
             if result is not None:
                 return result
+            # A cached copy is at least as fresh as an archived snapshot: a temporary
+            # outage must not replace it with the archive's older one.
             if cached is not None:
-                log.note(f"cache: the origin failed; using the copy of {cached.meta.fetched_at}")
+                log.note(f"cache: the origin failed; using the copy of {_described(cached)}")
                 return from_cache(url, cached, log)
+            if self._settings.archive:
+                result = self._try_archive(url, expect, log)
+                if result is not None:
+                    return result
             return failed(url, log.summary() or "nothing to try", log)
 
-    def _try_sources(
+    def _try_origin(
         self, url: str, expect: str | None, cached: CacheEntry | None, log: AttemptLog
     ) -> FetchResult | None:
+        """The URL itself, then what the rewrite rules make of it."""
         result = self._attempt(url, url, "direct", expect, cached, log)
         if result is not None:
             return result
@@ -100,8 +107,6 @@ class Fetcher:
             result = self._attempt(url, rewritten, "rewritten", expect, cached, log)
             if result is not None:
                 return result
-        if self._settings.archive:
-            return self._try_archive(url, expect, cached, log)
         return None
 
     def _rewrites(self, url: str, log: AttemptLog) -> list[str]:
@@ -117,19 +122,14 @@ class Fetcher:
                 found.append(rewritten)
         return found
 
-    def _try_archive(
-        self, url: str, expect: str | None, cached: CacheEntry | None, log: AttemptLog
-    ) -> FetchResult | None:
-        if cached is not None and cached.meta.obtained == "archived":
-            # Snapshots do not change: the copy already here is the one the archive has.
-            log.note(f"archive: reused the cached snapshot from {cached.meta.final_url}")
-            return from_cache(url, cached, log)
+    def _try_archive(self, url: str, expect: str | None, log: AttemptLog) -> FetchResult | None:
+        """The Internet Archive's snapshot; only asked when nothing is cached."""
         try:
             snapshot = self._archive.snapshot_url(url)
         except FetchError as error:
             log.fail("archive", url, str(error))
             return None
-        return self._attempt(url, snapshot, "archived", expect, cached, log)
+        return self._attempt(url, snapshot, "archived", expect, None, log)
 
     def _attempt(
         self,
@@ -215,6 +215,13 @@ def _client(settings: FetchSettings, transport: httpx.BaseTransport | None) -> h
         # IP without checking that name's certificate: never keep connections.
         limits=httpx.Limits(max_keepalive_connections=0),
     )
+
+
+def _described(entry: CacheEntry) -> str:
+    meta = entry.meta
+    if meta.obtained == "archived":
+        return f"{meta.fetched_at} (an archived snapshot from {meta.final_url})"
+    return meta.fetched_at
 
 
 def _conditional_headers(entry: CacheEntry | None) -> dict[str, str]:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import email.utils
 import ssl
-from datetime import UTC, datetime
 
 import httpx
 
+from index.retry_after import parse_retry_after
 from ingest.errors import FetchError
 from ingest.netguard import Target
 from ingest.settings import FetchSettings
@@ -32,22 +31,6 @@ def status_error(response: httpx.Response) -> StatusError:
     if status in (429, 503):
         retry_after = parse_retry_after(response.headers.get("retry-after"))
     return StatusError(status_line(status), status=status, retry_after=retry_after)
-
-
-def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta seconds or HTTP-date)."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 def transport_error(

@@ -52,19 +52,23 @@ class FileLoader:
         return Loaded(parsed=parsed, kind=kind, sha256=sha256, raw=data)
 
     def _read(self, path: Path) -> bytes:
-        if not path.exists():
-            raise ParseError(f"no such file: {path}")
-        if not path.is_file():
-            raise ParseError(f"not a file: {path}")
-        size = path.stat().st_size
-        if size > self._max_bytes:
-            raise SkippedError(
-                f"{path.name} is {size / 1e6:.0f} MB, over the {self._max_bytes / 1e6:.0f} MB cap "
-                "(fetch.max_bytes)"
-            )
-        if size == 0:
-            raise ParseError(f"empty file: {path}")
-        return path.read_bytes()
+        """The bytes of `path`; any failure to read it is a one-line ParseError."""
+        try:
+            if not path.exists():
+                raise ParseError(f"no such file: {path}")
+            if not path.is_file():
+                raise ParseError(f"not a file: {path}")
+            size = path.stat().st_size
+            if size > self._max_bytes:
+                raise SkippedError(
+                    f"{path.name} is {size / 1e6:.0f} MB, over the "
+                    f"{self._max_bytes / 1e6:.0f} MB cap (fetch.max_bytes)"
+                )
+            if size == 0:
+                raise ParseError(f"empty file: {path}")
+            return path.read_bytes()
+        except OSError as error:
+            raise ParseError(f"cannot read {path}: {error.strerror or error}") from error
 
     def _parse(self, path: Path, data: bytes, kind: str, content_type: str | None) -> ParsedFile:
         charset = _charset(content_type)

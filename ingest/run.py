@@ -62,12 +62,13 @@ class Ingestor:
         self._workers = workers
 
     def run(self, specs: Sequence[SourceSpec]) -> IngestSummary:
-        roots = self._obtain_all("sources", _unique([root_target(s) for s in specs]))
+        earlier = _Earlier(self._store)
+        roots = self._obtain_all("sources", _unique([root_target(s) for s in specs]), earlier)
         seen = {o.record.url for o in roots} | {o.record.id for o in roots}
         linked = _unique(
             [t for o in roots for t in o.links if t.url not in seen and t.id not in seen]
         )
-        outcomes = roots + self._obtain_all("linked documents", linked)
+        outcomes = roots + self._obtain_all("linked documents", linked, earlier)
         documents = [o.document for o in outcomes if o.document is not None]
         chunks = [c for o in outcomes for c in o.chunks]
         records = [o.record for o in outcomes]
@@ -76,7 +77,7 @@ class Ingestor:
         dropped = [d for o in roots for d in o.dropped]
         return IngestSummary(records=records, dropped_links=dropped)
 
-    def _obtain_all(self, label: str, targets: list[Target]) -> list[Outcome]:
+    def _obtain_all(self, label: str, targets: list[Target], earlier: _Earlier) -> list[Outcome]:
         if not targets:
             return []
         with (
@@ -85,13 +86,21 @@ class Ingestor:
         ):
             futures = [pool.submit(self._obtain, t) for t in targets]
             outcomes = []
-            for future in futures:
-                outcome = future.result()
+            for target, future in zip(targets, futures, strict=True):
+                outcome = self._keep_earlier(target, future.result(), earlier)
                 bar.advance(outcome.record.id)
                 outcomes.append(outcome)
         return outcomes
 
     def _obtain(self, target: Target) -> Outcome:
+        """The outcome for one source; never raises, so one bad source cannot stop the run."""
+        try:
+            return self._obtain_unguarded(target)
+        except Exception as error:  # reported in the record and the summary, not swallowed
+            reason = " ".join(f"{type(error).__name__}: {error}".split())
+            return Outcome(_replace(_record(target), error=f"unexpected error: {reason}"))
+
+    def _obtain_unguarded(self, target: Target) -> Outcome:
         base = _record(target)
         path, content_type = target.path, None
         if target.url is not None:
@@ -148,16 +157,103 @@ class Ingestor:
             error=None if chunks else "no text found (no text layer; OCR is not available)",
         )
         links, dropped = (
-            ((), ()) if not (spec and spec.follow_links) else self._links_of(document, loaded)
+            ((), ()) if not (spec and spec.follow_links) else self._links_of(document, loaded.raw)
         )
         return Outcome(record, document if chunks else None, chunks, links, dropped)
 
+    def _keep_earlier(self, target: Target, outcome: Outcome, earlier: _Earlier) -> Outcome:
+        """A source that was in the corpus and cannot be read now keeps its earlier copy.
+
+        A moved file, a parse failure or a network outage with nothing cached must not
+        take a document out of the corpus, the served files and the index.
+        """
+        if outcome.record.status != "failed":
+            return outcome
+        found = earlier.ok(outcome.record.id)
+        if found is None:
+            return outcome
+        record, document, chunks = found
+        document = self._recopied(document)
+        reason = outcome.record.error or "no reason given"
+        warnings = tuple(w for w in record.warnings if not w.startswith(_KEPT_PREFIX))
+        kept = _replace(
+            record,
+            obtained="cached",
+            status="ok",
+            error=None,
+            attempts=outcome.record.attempts,
+            parent=outcome.record.parent,
+            mentioned_at=outcome.record.mentioned_at,
+            warnings=(*warnings, f"{_KEPT_PREFIX}{reason}); kept the copy ingested earlier"),
+            copy=document.path,
+        )
+        spec = target.spec
+        if not (spec and spec.follow_links):
+            return Outcome(kept, document, chunks)
+        links, dropped = self._links_of(document, _copy_bytes(document))
+        return Outcome(kept, document, chunks, links, dropped)
+
+    def _recopied(self, document: Document) -> Document:
+        """The document with its files/ copy named as copies are named now (HTML as text)."""
+        if not document.path:
+            return document
+        try:
+            copy = self._store.keep_copy(document.id, Path(document.path), document.kind)
+        except OSError:
+            return document  # the copy is gone: the text is still kept
+        return replace(document, path=str(copy))
+
     def _links_of(
-        self, document: Document, loaded: Loaded
+        self, document: Document, raw: bytes | None
     ) -> tuple[tuple[Target, ...], tuple[DroppedLink, ...]]:
-        raw = raw_text_of(loaded.raw) if loaded.kind == "text" else None
-        links, dropped = linked_targets(document.id, document.pages, raw, self._links)
+        text = raw_text_of(raw) if document.kind == "text" and raw is not None else None
+        links, dropped = linked_targets(document.id, document.pages, text, self._links)
         return tuple(links), tuple(dropped)
+
+
+_KEPT_PREFIX = "could not read it now ("
+
+
+class _Earlier:
+    """The corpus the previous run left, read on first need (only when a source failed).
+
+    An unreadable earlier corpus counts as empty: this run replaces it.
+    """
+
+    def __init__(self, store: CorpusStore) -> None:
+        self._store = store
+        self._found: dict[str, tuple[SourceRecord, Document, tuple[Chunk, ...]]] | None = None
+
+    def ok(self, doc_id: str) -> tuple[SourceRecord, Document, tuple[Chunk, ...]] | None:
+        if self._found is None:
+            self._found = self._read()
+        return self._found.get(doc_id)
+
+    def _read(self) -> dict[str, tuple[SourceRecord, Document, tuple[Chunk, ...]]]:
+        try:
+            records = {r.id: r for r in self._store.sources() if r.status == "ok"}
+            if not records:
+                return {}
+            documents = {d.id: d for d in self._store.documents() if d.id in records}
+            chunks: dict[str, list[Chunk]] = {}
+            for chunk in self._store.chunks():
+                if chunk.doc_id in documents:
+                    chunks.setdefault(chunk.doc_id, []).append(chunk)
+        except (OSError, ValueError, TypeError, KeyError):
+            return {}
+        return {
+            doc_id: (records[doc_id], document, tuple(chunks[doc_id]))
+            for doc_id, document in documents.items()
+            if chunks.get(doc_id)
+        }
+
+
+def _copy_bytes(document: Document) -> bytes | None:
+    """The bytes of the copy kept under files/, for finding links in it again."""
+    try:
+        return Path(document.path).read_bytes() if document.path else None
+    except OSError:
+        return None
 
 
 def _title(target: Target, loaded: Loaded, path: Path) -> tuple[str, str]:

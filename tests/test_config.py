@@ -62,7 +62,7 @@ def test_show_redacts_secrets_and_round_trips() -> None:
     )
     shown = to_toml(redacted(config))
     assert "hunter2" not in shown
-    assert "https://me:***@llm.example/v1" in shown
+    assert "https://***@llm.example/v1" in shown
     assert 'api_key_env = "MY_KEY"' in shown
     reparsed = tomllib.loads(shown)
     assert reparsed["fetch"]["rewrite"][0]["replace"] == "https://www.regionalstudies.org/"

@@ -17,9 +17,10 @@ from urllib.parse import parse_qs
 import httpx
 import pytest
 
+from index.retry_after import parse_retry_after
 from ingest.cache import HttpCache
 from ingest.fetcher import Fetcher, FetchResult
-from ingest.http_errors import parse_retry_after
+from ingest.http_errors import status_error
 from ingest.settings import FetchSettings, RewriteRule
 from tests.servers import (
     Exchange,
@@ -292,6 +293,33 @@ def test_archived_copy_is_reused_on_the_next_run(server: LoopbackServer, cache: 
     assert (again.obtained, again.sha256) == ("cached", sha(PDF))
     assert server.hits("/wayback/available") == 1
     assert server.hits("/gone.pdf") == 2  # the origin is still tried first
+    assert (
+        f"an archived snapshot from {server.url(f'/web/2018id_/{original}')}"
+        in (again.attempts[-1])
+    )
+
+
+def test_a_cached_copy_is_used_before_the_archive(server: LoopbackServer, cache: HttpCache) -> None:
+    original = server.url("/cdn/a.pdf")
+    server.route("/cdn/a.pdf", static(PDF, "application/pdf"))
+    archive = wayback_stand_in(server, "2016")
+    rule = RewriteRule(pattern=r"^(http://[^/]+)/cdn/", replace=r"\1/live/")
+    assert fetch(server, cache, "/cdn/a.pdf", rewrite=[rule], **archive).obtained == "direct"
+    # A temporary outage: the fresher cached body wins over an old snapshot.
+    server.route("/cdn/a.pdf", status(503))
+    server.route("/live/a.pdf", status(404))
+    snapshot = PDF + b"% as archived in 2016\n"
+    server.route(f"/web/2016id_/{original}", static(snapshot, "application/pdf"))
+    result = fetch(server, cache, "/cdn/a.pdf", expect="pdf", rewrite=[rule], **archive)
+    assert (result.obtained, result.sha256, result.error) == ("cached", sha(PDF), None)
+    assert result.path is not None and result.path.read_bytes() == PDF
+    assert server.hits("/wayback/available") == 0
+    assert server.hits(f"/web/2016id_/{original}") == 0
+    assert result.attempts[0].startswith(f"direct {original}: 503")
+    assert any(line.startswith("rewrite ") and "404" in line for line in result.attempts)
+    assert "the origin failed" in result.attempts[-1]
+    entry = cache.get(original)
+    assert entry is not None and entry.path.read_bytes() == PDF
 
 
 def test_no_snapshot_names_every_reason(server: LoopbackServer, cache: HttpCache) -> None:
@@ -330,6 +358,11 @@ def test_retry_after_as_http_date() -> None:
     assert parse_retry_after("Mon, 01 Jan 2024 11:00:00 GMT", now) == 0
     assert parse_retry_after("7", now) == 7
     assert parse_retry_after("soon", now) is None
+
+
+def test_a_fractional_retry_after_reaches_the_fetcher() -> None:
+    response = httpx.Response(429, headers={"Retry-After": "1.5"})
+    assert status_error(response).retry_after == 1.5
 
 
 def test_503_twice_then_200(server: LoopbackServer, cache: HttpCache) -> None:

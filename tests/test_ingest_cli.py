@@ -214,7 +214,7 @@ def test_config_show_prints_merged_config(
     monkeypatch.setenv("KILDE_CHUNK__SIZE", "400")
     assert main(["config", "show"]) == 0
     out = capsys.readouterr().out
-    assert "s3cret" not in out and "user:***@llm.example" in out
+    assert "s3cret" not in out and "***@llm.example" in out
     assert "size = 400" in out
 
 

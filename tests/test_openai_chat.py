@@ -267,10 +267,27 @@ def test_a_password_in_the_base_url_is_redacted(fake: FakeOpenAI) -> None:
     fake.error_message = "bad credentials for alice:hunter2-pw"
     url = f"http://alice:hunter2-pw@127.0.0.1:{fake.port}/v1"
     text, _ = failure(chat(url))
-    assert f"the LLM at http://127.0.0.1:{fake.port}/v1 answered 401" in text
+    assert f"the LLM at http://***@127.0.0.1:{fake.port}/v1 answered 401" in text
     assert "hunter2-pw" not in text
 
     port = free_port()
     text, _ = failure(chat(f"http://alice:hunter2-pw@127.0.0.1:{port}/v1"))
-    assert f"no LLM answering at http://127.0.0.1:{port}/v1" in text
+    assert f"no LLM answering at http://***@127.0.0.1:{port}/v1" in text
     assert "hunter2-pw" not in text and "alice" not in text
+
+
+def test_a_token_given_as_the_user_name_is_redacted(fake: FakeOpenAI) -> None:
+    fake.error_status = 401
+    fake.error_message = "unknown token tok-USERNAME-7f3a"
+    text, _ = failure(chat(f"http://tok-USERNAME-7f3a@127.0.0.1:{fake.port}/v1"))
+    assert f"the LLM at http://***@127.0.0.1:{fake.port}/v1 answered 401" in text
+    assert "unknown token ***" in text and "USERNAME" not in text
+
+
+def test_a_fractional_retry_after_is_waited_for(fake: FakeOpenAI) -> None:
+    fake.rate_limited = 1
+    fake.retry_after = "0.5"
+    started = time.monotonic()
+    assert reply(chat(fake.base_url)) == fake.reply
+    assert 0.45 <= time.monotonic() - started < 5
+    assert fake.requests == 2

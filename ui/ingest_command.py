@@ -121,11 +121,16 @@ def specs_from_arguments(arguments: Sequence[str]) -> tuple[list[SourceSpec], li
                 problems.append(_problem(Path(argument), "failed", str(error)))
             continue
         path = Path(argument).expanduser()
-        if path.is_dir():
+        try:
+            kind = "folder" if path.is_dir() else "file" if path.is_file() else None
+        except OSError as error:  # e.g. a name longer than the file system allows
+            problems.append(_problem(path, "failed", f"cannot read {argument}: {error.strerror}"))
+            continue
+        if kind == "folder":
             files, left_out = expand_folder(path)
             specs.extend(SourceSpec(path=str(f.resolve())) for f in files)
             problems.extend(_problem(p, "skipped", "unsupported file type") for p in left_out)
-        elif path.is_file():
+        elif kind == "file":
             specs.append(SourceSpec(path=str(path.resolve())))
         else:
             problems.append(_problem(path, "failed", f"no such file or folder: {argument}"))
@@ -141,7 +146,7 @@ def _problem(path: Path, status: str, reason: str) -> SourceRecord:
         final_url=None,
         path=str(path),
         kind=None,
-        obtained="local" if path.exists() else "failed",
+        obtained="local" if status == "skipped" else "failed",
         status=status,
         error=reason,
     )
