@@ -43,7 +43,6 @@ import contextlib  # noqa: E402
 import io  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
-import platform  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable, Iterator, Mapping, Sequence  # noqa: E402
@@ -52,7 +51,6 @@ from typing import Any  # noqa: E402
 
 import llama_cpp  # noqa: E402
 import numpy as np  # noqa: E402
-import psutil  # noqa: E402
 from llama_cpp.llama_chat_format import format_gemma  # noqa: E402
 
 from assistant.assistant import Assistant  # noqa: E402
@@ -66,6 +64,7 @@ from assistant.llama_cpp_chat import (  # noqa: E402
 from assistant.llm import Message  # noqa: E402
 from assistant.prompts import answer_messages, new_tag  # noqa: E402
 from assistant.texts import NOT_ANSWERED, text_for  # noqa: E402
+from bench import report  # noqa: E402
 from index.language import detect_language  # noqa: E402
 from ui import cli, wiring  # noqa: E402
 from ui.config import Config, load_config  # noqa: E402
@@ -325,52 +324,12 @@ def run_end_to_end(data_dir: Path, rounds: int, max_tokens: int) -> EndToEndResu
 # --- report --------------------------------------------------------------------------------
 
 
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def load_average() -> str:
-    """Other work on the machine skews every figure here; this shows whether there was any."""
-    try:
-        one, five, fifteen = os.getloadavg()
-    except OSError:
-        return "unknown"
-    return f"{one:.2f} {five:.2f} {fifteen:.2f} (1, 5, 15 min)"
-
-
 def machine_info(model_path: str) -> list[tuple[str, str]]:
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
     model = Path(model_path)
-    return [
-        ("cpu", cpu_model()),
-        ("cpu count", f"{os.cpu_count()} (usable by this process: {usable})"),
-        ("memory", f"{psutil.virtual_memory().total / 2**30:.1f} GiB"),
-        ("python", f"{platform.python_version()} ({platform.python_implementation()})"),
-        ("platform", platform.platform()),
+    return report.machine_info(
         ("llama-cpp-python", llama_cpp.__version__),
         ("model", f"{model.name} ({model.stat().st_size / 1e6:.0f} MB)"),
-        ("load average", load_average()),
-    ]
-
-
-def aligned(lines: Sequence[tuple[str, ...]], right: set[int]) -> list[str]:
-    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
-
-    def fmt(line: tuple[str, ...]) -> str:
-        cells = [
-            c.rjust(w) if i in right else c.ljust(w)
-            for i, (c, w) in enumerate(zip(line, widths, strict=True))
-        ]
-        return "  ".join(cells).rstrip()
-
-    rule = "  ".join("-" * w for w in widths)
-    return [fmt(lines[0]), rule, *(fmt(line) for line in lines[1:])]
+    )
 
 
 def verdict(met: bool) -> str:
@@ -394,7 +353,7 @@ def extractive_lines(r: ExtractiveResult, rounds: int) -> list[str]:
         f"then the first ask (warm-up) {r.first_ask_ms:.0f} ms",
         f"{rounds} passes over the dev questions and claims, after the warm-up:",
         "",
-        *aligned(rows, right={1, 2, 3, 4}),
+        *report.aligned(rows, right={1, 2, 3, 4}),
     ]
 
 
@@ -414,7 +373,7 @@ def ttft_lines(r: TtftResult, max_tokens: int) -> list[str]:
         "kilde: LlamaCppChat.stream; raw: Llama.create_chat_completion(stream=True); "
         "first round kilde first, then alternating",
         "",
-        *aligned(rows, right={1, 2, 3, 4}),
+        *report.aligned(rows, right={1, 2, 3, 4}),
         f"median of the per-round ratios {paired:.2f} (less moved by load that comes and goes)",
     ]
 
@@ -490,7 +449,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         end_to_end = run_end_to_end(data_dir, args.e2e_rounds, args.max_tokens)
         section("c. llama-cpp end to end (for information)", end_to_end_lines(end_to_end))
     section("goals", goal_lines(extractive, ttft))
-    print(f"\ntotal wall time {time.perf_counter() - started:.1f} s; load average {load_average()}")
+    print(
+        f"\ntotal wall time {time.perf_counter() - started:.1f} s; "
+        f"load average {report.load_average()}"
+    )
     return 0
 
 

@@ -25,8 +25,6 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _BENCH]
 sys.path.insert(0, str(_ROOT))
 
 import argparse  # noqa: E402
-import os  # noqa: E402
-import platform  # noqa: E402
 import random  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
@@ -36,6 +34,7 @@ from dataclasses import dataclass  # noqa: E402
 import pypdf  # noqa: E402
 from fpdf import FPDF  # noqa: E402
 
+from bench import report  # noqa: E402
 from index.progress import SilentProgress  # noqa: E402
 from ingest.cache import HttpCache  # noqa: E402
 from ingest.chunker import Chunker  # noqa: E402
@@ -242,25 +241,7 @@ def machine_info() -> list[tuple[str, str]]:
         mupdf = f"{pymupdf.__version__} (MuPDF {pymupdf.VersionFitz})"
     except ImportError:
         mupdf = "PyMuPDF not installed"
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
-    return [
-        ("cpu", cpu_model()),
-        ("cpu count", f"{os.cpu_count()} (usable by this process: {usable})"),
-        ("python", f"{platform.python_version()} ({platform.python_implementation()})"),
-        ("platform", platform.platform()),
-        ("pypdf", pypdf.__version__),
-        ("pymupdf", mupdf),
-    ]
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
+    return report.machine_info(("pypdf", pypdf.__version__), ("pymupdf", mupdf))
 
 
 def rate(count: int | None, seconds: float) -> str:

@@ -42,8 +42,6 @@ import ctypes  # noqa: E402
 import gc  # noqa: E402
 import io  # noqa: E402
 import json  # noqa: E402
-import os  # noqa: E402
-import platform  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable, Iterator, Sequence  # noqa: E402
@@ -54,6 +52,7 @@ import numpy as np  # noqa: E402
 import numpy.typing as npt  # noqa: E402
 import psutil  # noqa: E402
 
+from bench import report  # noqa: E402
 from index.embedder import Vectors  # noqa: E402
 from index.search import _CANDIDATES, _SCORE_ALL  # noqa: E402
 from index.settings import IndexSettings  # noqa: E402
@@ -347,44 +346,15 @@ def time_each(
 # --- report --------------------------------------------------------------------------------
 
 
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def usable_cpus() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
 def machine_info(threads: int) -> list[tuple[str, str]]:
-    return [
-        ("cpu", cpu_model()),
-        ("cpu count", f"{os.cpu_count()} (usable by this process: {usable_cpus()})"),
-        ("memory", f"{psutil.virtual_memory().total / 2**30:.1f} GiB"),
-        ("python", f"{platform.python_version()} ({platform.python_implementation()})"),
-        ("platform", platform.platform()),
+    return report.machine_info(
         (
             "faiss",
             f"{faiss.__version__}; OpenMP threads (faiss.omp_set_num_threads): "
             f"{threads} to build, 1 and {threads} to search",
         ),
         ("numpy", np.__version__),
-        ("load average", load_average()),
-    ]
-
-
-def load_average() -> str:
-    """Other work on the machine skews every figure here; this shows whether there was any."""
-    try:
-        one, five, fifteen = os.getloadavg()
-    except OSError:
-        return "unknown"
-    return f"{one:.2f} {five:.2f} {fifteen:.2f} (1, 5, 15 min)"
+    )
 
 
 def bandwidth_lines(bandwidth: Bandwidth) -> list[str]:
@@ -398,20 +368,6 @@ def bandwidth_lines(bandwidth: Bandwidth) -> list[str]:
 
 def size_label(rows: int) -> str:
     return f"{rows // 1_000_000}M" if rows % 1_000_000 == 0 else f"{rows // 1000}k"
-
-
-def aligned(lines: Sequence[tuple[str, ...]], right: set[int]) -> list[str]:
-    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
-
-    def fmt(line: tuple[str, ...]) -> str:
-        cells = [
-            c.rjust(w) if i in right else c.ljust(w)
-            for i, (c, w) in enumerate(zip(line, widths, strict=True))
-        ]
-        return "  ".join(cells).rstrip()
-
-    rule = "  ".join("-" * w for w in widths)
-    return [fmt(lines[0]), rule, *(fmt(line) for line in lines[1:])]
 
 
 def store_table(results: Sequence[SizeResult], threads: int) -> list[str]:
@@ -447,7 +403,7 @@ def store_table(results: Sequence[SizeResult], threads: int) -> list[str]:
                     note,
                 )
             )
-    return aligned(lines, right={2, 3, 4, 5, 6, 8})
+    return report.aligned(lines, right={2, 3, 4, 5, 6, 8})
 
 
 def approx_note(run: StoreRun) -> str:
@@ -483,7 +439,7 @@ def bound_table(results: Sequence[SizeResult], bandwidth: Bandwidth, threads: in
                 f"{r.exact.latency_threads.p50_ms:.2f}",
             )
         )
-    return aligned(lines, right={1, 2, 3, 4, 5, 6})
+    return report.aligned(lines, right={1, 2, 3, 4, 5, 6})
 
 
 def data_lines(results: Sequence[SizeResult]) -> list[str]:
@@ -584,7 +540,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--threads",
         type=int,
-        default=usable_cpus(),
+        default=report.usable_cpus(),
         help="faiss OpenMP threads to build, and for the second timing of each search "
         "(default: the usable CPUs, faiss's own default)",
     )
@@ -639,7 +595,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             hybrid_lines(hybrid, args.threads),
         )
     section("goals", goal_lines(results, hybrid, args.threads))
-    print(f"\ntotal wall time {time.perf_counter() - started:.1f} s; load average {load_average()}")
+    print(
+        f"\ntotal wall time {time.perf_counter() - started:.1f} s; "
+        f"load average {report.load_average()}"
+    )
     return 0
 
 
