@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.answer import ClaimResult, Evidence
+from assistant.answer import ClaimResult
 from assistant.facts import Facts, facts_of, opposed_poles, pole_words
 from assistant.passages import ScoredSentence, by_similarity, scored_sentences
 from index.analyzer import Analyzer
@@ -107,7 +107,7 @@ class ExtractiveClaimChecker:
             finding.verdict,
             confidence,
             reason,
-            tuple(_evidence(s) for s in evidence),
+            tuple(s.evidence() for s in evidence),
             self.name,
         )
 
@@ -185,16 +185,3 @@ def _confidence(verdict: str, similarity: float) -> float:
     if verdict == "contradicted":
         return min(0.9, 0.6 + (similarity - CONTRADICTED_AT) * 3)
     return min(0.9, 0.6 + max(0.0, SUPPORTED_AT - similarity) * 4)
-
-
-def _evidence(sentence: ScoredSentence) -> Evidence:
-    chunk = sentence.hit.chunk
-    return Evidence(
-        chunk.doc_id,
-        sentence.hit.title,
-        sentence.hit.url,
-        chunk.page,
-        sentence.text,
-        sentence.start,
-        sentence.end,
-    )

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from assistant.answer import Answer, AnswerSentence, Citation
+from assistant.answer import Answer, AnswerSentence
 from assistant.passages import ScoredSentence, scored_sentences
 from assistant.texts import (
     CROSS_LINGUAL,
@@ -61,7 +61,7 @@ class ExtractiveAnswerer:
         if not candidates or retrieval.relevance < self.min_relevance:
             return not_answered(question, retrieval, lang, self.name)
         chosen = self._choose(candidates)
-        citations = tuple(_citation(n, s) for n, s in enumerate(chosen, start=1))
+        citations = tuple(s.citation(n) for n, s in enumerate(chosen, start=1))
         source_lang = _majority([s.hit.chunk.lang for s in chosen])
         header = CROSS_LINGUAL.get((lang, source_lang))
         quote = "«{}»" if header else "{}"
@@ -105,22 +105,6 @@ def not_answered(question: str, retrieval: Retrieval, lang: str, backend: str) -
         answered=False,
         closest=tuple(retrieval.hits),
         lang=lang,
-    )
-
-
-def _citation(n: int, sentence: ScoredSentence) -> Citation:
-    chunk = sentence.hit.chunk
-    return Citation(
-        n,
-        chunk.doc_id,
-        sentence.hit.title,
-        sentence.hit.url,
-        chunk.page,
-        sentence.text,
-        sentence.start,
-        sentence.end,
-        chunk.id,
-        chunk.text,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.answer import Citation, Evidence
 from index.analyzer import Analyzer
 from index.hit import Hit
 from index.sentences import split_sentences
@@ -29,6 +30,28 @@ class ScoredSentence:
         return self.hit.chunk.text[
             self.start - self.hit.chunk.start : self.end - self.hit.chunk.start
         ]
+
+    def citation(self, n: int) -> Citation:
+        """This sentence quoted as marker [n]."""
+        chunk = self.hit.chunk
+        return Citation(
+            n,
+            chunk.doc_id,
+            self.hit.title,
+            self.hit.url,
+            chunk.page,
+            self.text,
+            self.start,
+            self.end,
+            chunk.id,
+            chunk.text,
+        )
+
+    def evidence(self) -> Evidence:
+        chunk = self.hit.chunk
+        return Evidence(
+            chunk.doc_id, self.hit.title, self.hit.url, chunk.page, self.text, self.start, self.end
+        )
 
     @property
     def key(self) -> tuple[str, int, int]:

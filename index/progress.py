@@ -22,11 +22,16 @@ class Progress(Protocol):
     def bar(self, label: str, total: int, unit: str = "doc") -> Bar: ...
 
 
-class _SilentBar:
+class BarBase:
+    """A bar that draws nothing; subclasses override `advance` and `close`."""
+
     def advance(self, note: str = "", steps: int = 1) -> None:
         pass
 
-    def __enter__(self) -> _SilentBar:
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> BarBase:
         return self
 
     def __exit__(
@@ -35,7 +40,11 @@ class _SilentBar:
         error: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        pass
+        self.close()
+
+
+class _SilentBar(BarBase):
+    pass
 
 
 class SilentProgress:
@@ -43,7 +52,7 @@ class SilentProgress:
         return _SilentBar()
 
 
-class _TqdmBar:
+class _TqdmBar(BarBase):
     def __init__(self, label: str, total: int, stream: TextIO, unit: str) -> None:
         from tqdm import tqdm  # lazy: only terminals draw bars
 
@@ -54,15 +63,7 @@ class _TqdmBar:
             self._bar.set_postfix_str(note[:40], refresh=False)
         self._bar.update(steps)
 
-    def __enter__(self) -> _TqdmBar:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def close(self) -> None:
         self._bar.close()
 
 

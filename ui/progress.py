@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from types import TracebackType
 from typing import Any
 
-from index.progress import Bar
+from index.progress import Bar, BarBase
 
 
-class _GradioBar:
+class _GradioBar(BarBase):
     def __init__(self, progress: Any, label: str, total: int, unit: str) -> None:
         self._progress = progress
         self._label = label
@@ -24,14 +23,6 @@ class _GradioBar:
     def __enter__(self) -> _GradioBar:
         self._progress((0, self._total), desc=self._label, unit=self._unit)
         return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        pass
 
 
 class GradioProgress:
