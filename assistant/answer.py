@@ -23,17 +23,13 @@ class Citation:
     chunk_id: str
     passage: str  # the retrieved chunk the quote comes from
 
+    def evidence(self) -> Evidence:
+        return Evidence(
+            self.doc_id, self.title, self.url, self.page, self.quote, self.start, self.end
+        )
+
     def to_json(self) -> dict[str, Any]:
-        return {
-            "n": self.n,
-            "doc_id": self.doc_id,
-            "title": self.title,
-            "url": self.url,
-            "page": self.page,
-            "quote": self.quote,
-            "start": self.start,
-            "end": self.end,
-        }
+        return {"n": self.n, **self.evidence().to_json()}
 
 
 @dataclass(frozen=True)

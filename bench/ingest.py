@@ -268,18 +268,7 @@ def table(rows: Sequence[Row]) -> str:
                 row.note,
             )
         )
-    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-    right = {1, 2, 3, 4, 5}
-
-    def fmt(line: tuple[str, ...]) -> str:
-        cells = [
-            c.rjust(w) if i in right else c.ljust(w)
-            for i, (c, w) in enumerate(zip(line, widths, strict=True))
-        ]
-        return "  ".join(cells).rstrip()
-
-    rule = "  ".join("-" * w for w in widths)
-    return "\n".join([fmt(lines[0]), rule, *(fmt(line) for line in lines[1:])])
+    return "\n".join(report.aligned(lines, right={1, 2, 3, 4, 5}))
 
 
 def overhead_note(sandboxed: Timing, raw: Timing, files: int) -> str:
