@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.answer import ClaimResult
-from assistant.facts import Facts, facts_of, opposed_poles, pole_words
+from assistant.facts import Facts, facts_of, month_name, opposed_poles, pole_words
 from assistant.passages import ScoredSentence, by_similarity, scored_sentences
 from index.analyzer import Analyzer
 from index.language import detect_language
@@ -22,6 +22,9 @@ from index.search import Retrieval
 
 # Similarities on multilingual-e5-small's scale (see assistant/extractive.py).
 SUPPORTED_AT = 0.87
+# Across languages there is no word overlap to confirm a match, so similarity must be higher.
+SUPPORTED_ACROSS_AT = 0.88
+_SAME_STEM = 3
 CONTRADICTED_AT = 0.85
 # A claim in the sources' own language must also share most of its words with them.
 WORD_COVERAGE = 0.5
@@ -80,7 +83,8 @@ class ExtractiveClaimChecker:
                 f"the sources do not mention {missing} [1]",
                 f"kildene nevner ikke {missing} [1]",
             )
-        if similarity >= SUPPORTED_AT and (not same_language or self._covered(claim, best)):
+        covered = self._covered(claim, best) if same_language else similarity >= SUPPORTED_ACROSS_AT
+        if similarity >= SUPPORTED_AT and covered:
             return Finding("supported", "the source says this [1]", "kilden sier dette [1]")
         return Finding(
             "not_in_sources",
@@ -136,16 +140,18 @@ def _conflict(
 ) -> Finding | None:
     for kind, values in claim.numbers.items():
         others = passage.numbers.get(kind, frozenset())
-        stated = sorted(values - passage.all_numbers())
+        # A month is only compared with months ("10" may be a day elsewhere).
+        stated = sorted(values - (others if kind == "month" else passage.all_numbers()))
         if stated and others:
-            said = ", ".join(sorted(others))
             return Finding(
                 "contradicted",
-                f"the claim says {stated[0]}; the source says {said} [1]",
-                f"påstanden sier {stated[0]}; kilden sier {said} [1]",
+                f"the claim says {_shown(kind, stated[:1], 'en')}; the source says "
+                f"{_shown(kind, sorted(others), 'en')} [1]",
+                f"påstanden sier {_shown(kind, stated[:1], 'no')}; kilden sier "
+                f"{_shown(kind, sorted(others), 'no')} [1]",
             )
     if same_language:
-        stated_names = sorted(claim.names - passage.names)
+        stated_names = sorted(claim.names - passage.capitalised)
         other_names = sorted(sentence.names - claim.names)
         if stated_names and other_names:
             a = ", ".join(stated_names[:3]).title()
@@ -172,9 +178,20 @@ def _conflict(
     return None
 
 
+def _shown(kind: str, values: list[str], lang: str) -> str:
+    if kind == "month":
+        return ", ".join(month_name(v, lang) for v in values)
+    return ", ".join(values)
+
+
 def _unverified(claim: Facts, passage: Facts, same_language: bool) -> str:
     numbers = sorted(claim.all_numbers() - passage.all_numbers())
-    names = sorted(claim.names - passage.names) if same_language else []
+    names = sorted(
+        n
+        for n in claim.names - passage.names
+        # Across languages a name changes its ending (Norway / Norge, Seville / Sevilla).
+        if same_language or not any(p[:_SAME_STEM] == n[:_SAME_STEM] for p in passage.capitalised)
+    )
     return ", ".join([*numbers, *(n.title() for n in names)])
 
 

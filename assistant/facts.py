@@ -15,6 +15,17 @@ _NUMBER = re.compile(
     r"(?:\s*(millioner|million|milliarder|billion|mrd|mill|euro|eur|kroner|nok|kr|€|\$|usd))?",
     re.IGNORECASE,
 )
+# English month names are written with a capital; Norwegian ones are not.
+_EN_MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+_NO_MONTHS = (
+    "januar februar mars april mai juni juli august september oktober november desember".split()
+)
+_MONTHS = {
+    **{name: str(n) for n, name in enumerate(_EN_MONTHS, start=1)},
+    **{name: str(n) for n, name in enumerate(_NO_MONTHS, start=1)},
+}
 _ROMAN = {"II": "2", "III": "3", "IV": "4", "VI": "6", "VII": "7", "VIII": "8", "IX": "9"}
 _NEGATION = frozenset(
     "not no never none neither nor cannot without ikke aldri ingen intet verken uten".split()
@@ -29,6 +40,9 @@ _POLES = {
     "øke høyere større flere".split(),
     "less": "less decrease decreased decreasing lower smaller fewer declining mindre reduserte "
     "redusere lavere færre synkende".split(),
+    "good": "good positive successful best god godt gode positiv positivt vellykket beste".split(),
+    "bad": "bad negative unsuccessful worst poor dårlig dårlige negativ negativt mislykket "
+    "verste".split(),
 }
 _OPPOSITE = {
     "inside": "outside",
@@ -37,8 +51,15 @@ _OPPOSITE = {
     "part": "all",
     "more": "less",
     "less": "more",
+    "good": "bad",
+    "bad": "good",
 }
 _WORD_POLE = {w: pole for pole, words in _POLES.items() for w in words}
+# Capitalised at a sentence's start before a name ("The EU", "Den OECD-baserte"): not names.
+_NOT_NAMES = frozenset(
+    "the a an this that these those in on at for according if when den det de en et ei i på "
+    "for ifølge når hvis".split()
+)
 _CAPITALISED = re.compile(r"\b[A-ZÆØÅÉ][\w’'-]*")
 _SENTENCE_START = re.compile(r"(^|[.!?:]\s+|\n)$")
 
@@ -49,13 +70,23 @@ class Facts:
     names: frozenset[str] = frozenset()  # case-folded capitalised words and acronyms
     negated: bool = False
     poles: frozenset[str] = frozenset()
+    # Every capitalised word, sentence starts included: what a name may be found among.
+    capitalised: frozenset[str] = frozenset()
 
     def all_numbers(self) -> frozenset[str]:
         return frozenset(v for values in self.numbers.values() for v in values)
 
 
 def facts_of(text: str) -> Facts:
-    return Facts(_numbers(text), _names(text), _negated(text), _poles(text))
+    capitalised = frozenset(
+        part.casefold()
+        for match in _CAPITALISED.finditer(text)
+        for part in match.group(0).rstrip("’'").removesuffix("’s").removesuffix("'s").split("-")
+        if len(part) > 1
+    )
+    return Facts(
+        _numbers(text), _names(text) - _NOT_NAMES, _negated(text), _poles(text), capitalised
+    )
 
 
 def _numbers(text: str) -> dict[str, frozenset[str]]:
@@ -76,6 +107,10 @@ def _numbers(text: str) -> dict[str, frozenset[str]]:
     for word, value in _ROMAN.items():
         if re.search(rf"\b{word}\b", text):
             found.setdefault("number", set()).add(value)
+    for word in re.findall(r"[a-zA-Z]+", text):
+        month = _MONTHS.get(word) or _MONTHS.get(word.lower() if word.islower() else "")
+        if month:
+            found.setdefault("month", set()).add(month)
     return {kind: frozenset(values) for kind, values in found.items()}
 
 
@@ -117,3 +152,8 @@ def opposed_poles(claim: Facts, evidence: Facts) -> list[tuple[str, str]]:
 
 def pole_words(pole: str) -> str:
     return _POLES[pole][0]
+
+
+def month_name(number: str, lang: str) -> str:
+    names = _NO_MONTHS if lang == "no" else _EN_MONTHS
+    return names[int(number) - 1] if number.isdigit() and 1 <= int(number) <= 12 else number

@@ -147,3 +147,29 @@ def test_eval_reports_answers_and_claims(
         "accuracy[not_in_sources]",
         "not_in_sources_called_supported",
     } <= set(report["claims"])
+
+
+@pytest.mark.parametrize(
+    ("claim", "verdict", "reason"),
+    [
+        ("The conference took place in Seville in October 2018.", "contradicted", "September"),
+        ("Baskerland trekkes frem som et dårlig eksempel.", "contradicted", ""),
+        (
+            "The report recommends that Norway set up a national smart specialisation agency.",
+            "not_in_sources",
+            "",
+        ),
+        (
+            "The EU introduced a requirement in 2014 that regions use smart specialisation to "
+            "receive structural funds.",
+            "supported",
+            "",
+        ),
+    ],
+)
+def test_claims_beyond_the_dev_set(
+    assistant: Assistant, claim: str, verdict: str, reason: str
+) -> None:
+    result = assistant.check(claim)[0]
+    assert result.verdict == verdict, result
+    assert reason in result.reason

@@ -53,3 +53,15 @@ def test_clean_output_keeps_source_links_only_and_no_images() -> None:
 def test_markers() -> None:
     assert markers("A claim [1][3] and [12].") == [1, 3, 12]
     assert strip_markers("A claim [1][3].") == "A claim."
+
+
+def test_months_in_both_languages() -> None:
+    assert facts_of("It took place in October 2018.").numbers["month"] == {"10"}
+    assert facts_of("Konferansen var 25. september 2018.").numbers["month"] == {"9"}
+    assert "month" not in facts_of("We march on; it may rain.").numbers
+
+
+def test_good_and_bad_are_opposites() -> None:
+    claim = facts_of("Baskerland trekkes frem som et dårlig eksempel.")
+    source = facts_of("Baskerland er blant landene som trekkes frem som godt eksempel.")
+    assert opposed_poles(claim, source) == [("bad", "good")]
