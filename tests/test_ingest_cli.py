@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from ingest.corpus import CorpusStore
+from tests.configs import loopback_config
 from tests.pdfs import text_pdf, truncated_pdf
 from tests.servers import LoopbackServer, loopback_server, not_found, static, with_etag
 from ui.cli import main
@@ -71,24 +72,7 @@ def test_offline_ingest_builds_the_corpus_from_the_bundled_report(
 
 
 def _config(tmp_path: Path, server: LoopbackServer, root: Path) -> Path:
-    config = tmp_path / "kilde.toml"
-    config.write_text(
-        f"""
-[paths]
-data_dir = "{tmp_path / "data"}"
-[[corpus.sources]]
-id = "notes"
-path = "{root}"
-lang = "en"
-follow_links = true
-[fetch]
-allowed_ports = [{server.port}]
-retries = 0
-archive = false
-rewrite = []
-"""
-    )
-    return config
+    return loopback_config(tmp_path, server.port, root)
 
 
 @pytest.fixture

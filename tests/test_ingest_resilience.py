@@ -18,6 +18,7 @@ from ingest.parse_cache import ParseCache
 from ingest.pdf import PdfParser
 from ingest.run import Ingestor
 from ingest.settings import FetchSettings, LinkSettings, ParseSettings, SourceSpec
+from tests.configs import loopback_config
 from tests.servers import LoopbackServer, loopback_server, static
 from ui.cli import main
 
@@ -186,22 +187,7 @@ def test_a_moved_root_still_brings_its_linked_documents(
     root.write_text(
         f"Notes from the conference.\n\nThe programme:\n{server.url('/programme.html')}\n"
     )
-    config = tmp_path / "kilde.toml"
-    config.write_text(
-        f"""
-[paths]
-data_dir = "{tmp_path / "data"}"
-[[corpus.sources]]
-id = "notes"
-path = "{root}"
-follow_links = true
-[fetch]
-allowed_ports = [{server.port}]
-retries = 0
-archive = false
-rewrite = []
-"""
-    )
+    config = loopback_config(tmp_path, server.port, root)
     ingest = ["--config", str(config), "ingest", "--allow-private-hosts"]
     assert main(ingest) == 0
     first = next(r for r in _sources(capsys, "--config", str(config)).values() if r["parent"])

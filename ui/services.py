@@ -57,6 +57,9 @@ class AppServices:
                 self._searchers[found.version] = found
                 for old in list(self._searchers)[:-_KEEP_VERSIONS]:
                     del self._searchers[old]
+                # Assistants on a closed version go with it.
+                for key in [k for k in self._assistants if k[0] not in self._searchers]:
+                    del self._assistants[key]
         return found
 
     def assistant(self, backend: str | None = None) -> Assistant:
