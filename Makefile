@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 TEST_STAMP := $(VENV)/.installed-test-stamp
 CONFIG ?= config.toml
 
-.PHONY: install install-test chromium run test lint typecheck unit bench clean
+.PHONY: install install-test local chromium run test lint typecheck unit bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,10 +16,25 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# The tests also exercise the local GGUF backend: llama-cpp-python compiles
-# from source once per machine (about 15 minutes on 2 cores; pip caches the wheel).
+# The local GGUF backend: llama-cpp-python compiles from source once per machine (about
+# 15 minutes on 2 cores) into a wheel folder that later installs take it from. Built
+# portable (AVX2): a native build also compiles llama.cpp's AMX kernels, which crashed
+# (SIGSEGV in ggml_backend_amx_mul_mat) on a machine whose CPU has AMX.
+LLAMA_VERSION := 0.3.36
+LLAMA_CMAKE := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
+	-DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
+WHEELS ?= $(HOME)/.cache/kilde/wheels
+
+local: $(STAMP)
+	@ls $(WHEELS)/llama_cpp_python-$(LLAMA_VERSION)-*.whl >/dev/null 2>&1 || \
+		CMAKE_ARGS="$(LLAMA_CMAKE)" $(BIN)/python -m pip wheel --quiet --no-cache-dir --no-deps \
+		-w $(WHEELS) 'llama-cpp-python==$(LLAMA_VERSION)'
+	$(BIN)/python -m pip install --quiet --find-links $(WHEELS) -e '.[local]'
+
+# The tests also exercise the local GGUF backend.
 $(TEST_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[dev,local]'
+	$(MAKE) --no-print-directory local
+	$(BIN)/python -m pip install --quiet --find-links $(WHEELS) -e '.[dev,local]'
 	@command -v chromium >/dev/null || $(MAKE) --no-print-directory chromium
 	touch $(TEST_STAMP)
 

@@ -55,6 +55,8 @@ class Answer:
     notes: tuple[str, ...] = ()  # what was dropped or doubted, for the user
     standalone: str | None = None  # the question as searched, when rewritten from a follow-up
     lang: str = "en"
+    # A model's answer that failed verification and was replaced by the extractive one.
+    set_aside: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -66,6 +68,7 @@ class Answer:
             "sentences": [s.to_json() for s in self.sentences],
             "notes": list(self.notes),
             "standalone_question": self.standalone,
+            "set_aside_draft": self.set_aside,
         }
 
 

@@ -1,16 +1,21 @@
-"""Evaluating retrieval on a JSON Lines set of questions and claims with verbatim evidence.
+"""Evaluating retrieval, answers and claim checks on JSON Lines sets with verbatim evidence.
 
 A hit is a retrieved chunk whose text contains one of the item's evidence
 strings (whitespace-normalised). Beside recall@k and MRR, "budget recall"
 joins the hits in rank order, keeps the first 2,000 characters (what an
 answer can use) and asks whether an evidence string is inside: recall@k alone
 rewards huge chunks that locate nothing.
+
+Every development set is split into a tuning half and a validation half by a
+hash of each item's id (`split_of`), so the halves stay the same whatever the
+order of the file and whoever runs it: tune on one, report both.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +24,8 @@ from index.hit import Hit
 
 BUDGET = 2000
 KS = (1, 5, 10)
+SPLITS = ("tune", "validate")
+VERDICTS = ("supported", "contradicted", "not_in_sources")
 
 
 class EvalFileError(Exception):
@@ -33,6 +40,78 @@ class EvalItem:
     text: str  # the question or the claim
     evidence: tuple[str, ...]
     label: str | None = None  # claims: supported | contradicted | not_in_sources
+    answer: str | None = None  # questions: the span a right answer contains, if known
+
+    @property
+    def split(self) -> str:
+        return split_of(self.id)
+
+
+def split_of(item_id: str) -> str:
+    """ "tune" or "validate", from the id alone: stable across files, orders and machines."""
+    return SPLITS[hashlib.sha256(item_id.encode("utf-8")).digest()[0] % 2]
+
+
+def load_items(path: Path, split: str | None = None) -> list[EvalItem]:
+    """The items of a JSON Lines file; only those of one split when `split` is given."""
+    items = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as error:
+        raise EvalFileError(f"cannot read {path}: {error.strerror}") from error
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            items.append(_item(json.loads(line)))
+        except (ValueError, KeyError, TypeError) as error:
+            raise EvalFileError(
+                f"{path} line {number}: not an evaluation item ({error})"
+            ) from error
+    return [i for i in items if split in (None, "all") or i.split == split]
+
+
+def _item(data: dict[str, object]) -> EvalItem:
+    kind = str(data["type"])
+    if kind not in ("qa", "claim"):
+        raise ValueError(f"type must be qa or claim, not {kind!r}")
+    text = str(data["question"] if kind == "qa" else data["claim"])
+    if not text.strip():
+        raise ValueError("the question or claim is empty")
+    label = data.get("label")
+    if kind == "claim" and label not in VERDICTS:
+        raise ValueError(f"a claim's label must be one of {', '.join(VERDICTS)}, not {label!r}")
+    evidence = data.get("evidence") or ()
+    if not isinstance(evidence, list | tuple):
+        raise ValueError("evidence must be a list of strings")
+    answer = data.get("answer")
+    return EvalItem(
+        str(data["id"]),
+        kind,
+        _language(str(data.get("lang", "und"))),
+        text,
+        tuple(str(e) for e in evidence),
+        str(label) if label else None,
+        str(answer) if answer else None,
+    )
+
+
+def _language(code: str) -> str:
+    # Bokmål and nynorsk are reported apart; "no" is the older code for bokmål.
+    return "nb" if code == "no" else code
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def contains_evidence(text: str, evidence: Sequence[str]) -> bool:
+    haystack = normalise(text)
+    return any(normalise(e) in haystack for e in evidence if e.strip())
+
+
+def _groups(item: EvalItem) -> tuple[str, ...]:
+    return ("all", f"lang={item.lang}")
 
 
 @dataclass
@@ -58,46 +137,6 @@ class RetrievalScores:
         return out
 
 
-def load_items(path: Path) -> list[EvalItem]:
-    items = []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as error:
-        raise EvalFileError(f"cannot read {path}: {error.strerror}") from error
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-            text = str(data["question"] if data["type"] == "qa" else data["claim"])
-            if not text.strip():
-                raise ValueError("the question or claim is empty")
-            items.append(
-                EvalItem(
-                    data["id"],
-                    data["type"],
-                    data.get("lang", "und"),
-                    text,
-                    tuple(data.get("evidence", ())),
-                    data.get("label"),
-                )
-            )
-        except (ValueError, KeyError, TypeError) as error:
-            raise EvalFileError(
-                f"{path} line {number}: not an evaluation item ({error})"
-            ) from error
-    return items
-
-
-def normalise(text: str) -> str:
-    return " ".join(text.split())
-
-
-def contains_evidence(text: str, evidence: Sequence[str]) -> bool:
-    haystack = normalise(text)
-    return any(normalise(e) in haystack for e in evidence if e.strip())
-
-
 def evaluate_retrieval(
     items: Sequence[EvalItem], search: Callable[[str, int], list[Hit]]
 ) -> dict[str, RetrievalScores]:
@@ -117,22 +156,26 @@ def evaluate_retrieval(
         )
         context = "\n".join(h.chunk.text for h in hits)[:BUDGET]
         budget = contains_evidence(context, item.evidence)
-        for group in ("all", f"lang={item.lang}", f"type={item.type}"):
+        for group in (*_groups(item), f"type={item.type}"):
             groups.setdefault(group, RetrievalScores()).add(first, budget)
     return dict(sorted(groups.items()))
 
 
 @dataclass
 class AnswerScores:
-    """For questions: how often an answer cites the evidence, and how much it doubts itself."""
+    """For questions: whether answers cite the evidence and contain the gold answer, how
+    often answerable questions are answered and unanswerable ones declined."""
 
-    n: int = 0
+    n: int = 0  # answerable questions
+    answered: int = 0  # of those, answered (not the "sources do not answer" sentinel)
     cited_evidence: int = 0
+    with_gold: int = 0  # answerable questions that carry a gold answer span
+    contains_gold: int = 0
     sentences: int = 0
     unsupported: int = 0
     foreign_citations: int = 0  # citations to passages that were not retrieved
     unanswerable: int = 0  # questions without evidence in the sources
-    declined: int = 0  # of those, answered with the "sources do not answer" sentinel
+    declined: int = 0  # of those, answered with the sentinel
 
     def add(self, item: EvalItem, answer: Answer) -> None:
         retrieved = {h.chunk.id for h in answer.closest}
@@ -144,51 +187,92 @@ class AnswerScores:
             self.declined += not answer.answered
             return
         self.n += 1
-        self.cited_evidence += any(
+        self.answered += answer.answered
+        self.cited_evidence += answer.answered and any(
             contains_evidence(c.passage, item.evidence) for c in answer.citations
         )
+        if item.answer:
+            self.with_gold += 1
+            self.contains_gold += answer.answered and contains_evidence(answer.text, (item.answer,))
 
     def to_json(self) -> dict[str, float]:
-        return {
-            "n": self.n,
-            "cites_evidence": round(self.cited_evidence / max(self.n, 1), 3),
-            "unsupported_sentences": round(self.unsupported / max(self.sentences, 1), 3),
-            "citations_not_retrieved": self.foreign_citations,
-            "unanswerable": self.unanswerable,
-            "declined_unanswerable": round(self.declined / max(self.unanswerable, 1), 3),
-        }
+        out: dict[str, float] = {"n": self.n}
+        if self.n:
+            out["cites_evidence"] = _share(self.cited_evidence, self.n)
+            out["answerable_answered"] = _share(self.answered, self.n)
+        if self.with_gold:
+            out["contains_answer"] = _share(self.contains_gold, self.with_gold)
+        out["unanswerable"] = self.unanswerable
+        if self.unanswerable:
+            out["unanswerable_declined"] = _share(self.declined, self.unanswerable)
+        out["unsupported_sentences"] = _share(self.unsupported, self.sentences)
+        out["citations_not_retrieved"] = self.foreign_citations
+        return out
 
 
 @dataclass
 class ClaimScores:
-    total: dict[str, int] = field(default_factory=dict)
-    right: dict[str, int] = field(default_factory=dict)
-    absent_called_supported: int = 0
+    """A confusion matrix of claim verdicts: label -> verdict -> count."""
+
+    matrix: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def add(self, item: EvalItem, result: ClaimResult) -> None:
-        label = item.label or "unknown"
-        self.total[label] = self.total.get(label, 0) + 1
-        self.right[label] = self.right.get(label, 0) + (result.verdict == label)
-        self.absent_called_supported += label == "not_in_sources" and result.verdict == "supported"
+        row = self.matrix.setdefault(item.label or "unknown", dict.fromkeys(VERDICTS, 0))
+        row[result.verdict] = row.get(result.verdict, 0) + 1
 
-    def to_json(self) -> dict[str, float]:
-        n = sum(self.total.values())
-        out: dict[str, float] = {"n": n, "accuracy": round(sum(self.right.values()) / max(n, 1), 3)}
-        for label in sorted(self.total):
-            out[f"accuracy[{label}]"] = round(self.right[label] / self.total[label], 3)
-        out["not_in_sources_called_supported"] = self.absent_called_supported
+    @property
+    def n(self) -> int:
+        return sum(sum(row.values()) for row in self.matrix.values())
+
+    @property
+    def wrongly_supported(self) -> int:
+        """False or absent claims called supported: the one error kilde must never make."""
+        return sum(
+            row.get("supported", 0) for label, row in self.matrix.items() if label != "supported"
+        )
+
+    def to_json(self) -> dict[str, object]:
+        right = sum(row.get(label, 0) for label, row in self.matrix.items())
+        out: dict[str, object] = {"n": self.n, "accuracy": _share(right, self.n)}
+        for label in sorted(self.matrix):
+            row = self.matrix[label]
+            out[f"accuracy[{label}]"] = _share(row.get(label, 0), sum(row.values()))
+        out["false_or_absent_called_supported"] = self.wrongly_supported
+        out["confusion"] = {label: dict(row) for label, row in sorted(self.matrix.items())}
         return out
 
 
+def _share(part: int, whole: int) -> float:
+    return round(part / whole, 3) if whole else 0.0
+
+
+@dataclass
+class Evaluation:
+    """Answer and claim scores for every group ("all", "lang=nb", ...)."""
+
+    answers: dict[str, AnswerScores] = field(default_factory=dict)
+    claims: dict[str, ClaimScores] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "answers": {g: s.to_json() for g, s in sorted(self.answers.items())},
+            "claims": {g: s.to_json() for g, s in sorted(self.claims.items())},
+        }
+
+
 def evaluate_answers(
-    items: Sequence[EvalItem],
+    items: Iterable[EvalItem],
     ask: Callable[[str], Answer],
     check: Callable[[str], ClaimResult],
-) -> tuple[AnswerScores, ClaimScores]:
-    answers, claims = AnswerScores(), ClaimScores()
+) -> Evaluation:
+    result = Evaluation()
     for item in items:
         if item.type == "qa":
-            answers.add(item, ask(item.text))
-        elif item.type == "claim" and item.text.strip():
-            claims.add(item, check(item.text))
-    return answers, claims
+            answer = ask(item.text)
+            for group in _groups(item):
+                result.answers.setdefault(group, AnswerScores()).add(item, answer)
+        elif item.type == "claim":
+            verdict = check(item.text)
+            for group in _groups(item):
+                result.claims.setdefault(group, ClaimScores()).add(item, verdict)
+    return result

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 from assistant.answer import Answer, AnswerSentence
 from assistant.passages import ScoredSentence, scored_sentences
+from assistant.question import Question, analyse
+from assistant.relevance import Judgement, Relevance
 from assistant.texts import (
     CROSS_LINGUAL,
     NOT_ANSWERED,
@@ -18,54 +20,50 @@ from assistant.texts import (
 from index.analyzer import Analyzer
 from index.search import Retrieval
 
-# Relevance is the best similarity plus its margin over the median, on
-# multilingual-e5-small's scale. Measured on the report: answerable questions
-# score 0.86-1.0, off-topic ones 0.81-0.89. Below MIN_RELEVANCE the sources are
-# taken not to answer; below CLEAR_RELEVANCE the answer says it may not.
-MIN_RELEVANCE = 0.855
-CLEAR_RELEVANCE = 0.895
-# The most a sentence gains for containing all of the question's words.
-LEXICAL_WEIGHT = 0.15
 _MIN_SENTENCE = 25
+# Further sentences are quoted when they score within this many calibration spreads of the best.
+MARGIN = 4.0
 
 
 @dataclass(frozen=True)
 class ExtractiveAnswerer:
-    """Picks up to `max_sentences` sentences within `margin` of the best one.
+    """Picks up to `max_sentences` sentences within `margin` spreads of the best one.
 
+    Sentences that hold what was asked for (a name for "who", a number for "how
+    many") and the question's salient words rank first; a question about a
+    named speaker is answered from that speaker's section; heading lines are
+    quoted only when nothing else answers (or the title is what was asked).
     Near-duplicates are left out, sentences keep their order within a
     document, and each is quoted verbatim with its page: it never invents.
     """
 
     analyzer: Analyzer = field(default_factory=Analyzer)
+    relevance: Relevance = field(default_factory=Relevance)
     passages: int = 4
     max_sentences: int = 3
-    margin: float = 0.03
-    min_relevance: float = MIN_RELEVANCE
-    clear_relevance: float = CLEAR_RELEVANCE
-    lexical: float = LEXICAL_WEIGHT
+    margin: float = MARGIN
     name: str = "extractive"
 
     def stream(self, question: str, retrieval: Retrieval, lang: str) -> Iterator[Answer]:
         yield self.answer(question, retrieval, lang)
 
+    def judge(self, question: str, retrieval: Retrieval) -> tuple[Judgement, list[ScoredSentence]]:
+        """Whether the sources answer `question`, and its candidate sentences, best first."""
+        asked = analyse(question, self.analyzer)
+        scored = scored_sentences(retrieval, self.passages, question=asked, analyzer=self.analyzer)
+        candidates = _focus(asked, [s for s in scored if len(s.text) >= _MIN_SENTENCE])
+        return self.relevance.judge(asked, retrieval, candidates), candidates
+
     def answer(self, question: str, retrieval: Retrieval, lang: str) -> Answer:
-        scored = scored_sentences(
-            retrieval.hits,
-            self.passages,
-            words=retrieval.words,
-            analyzer=self.analyzer,
-            lexical_weight=self.lexical * retrieval.coverage,
-        )
-        candidates = [s for s in scored if len(s.text) >= _MIN_SENTENCE]
-        if not candidates or retrieval.relevance < self.min_relevance:
+        judgement, candidates = self.judge(question, retrieval)
+        if not candidates or not judgement.answer:
             return not_answered(question, retrieval, lang, self.name)
         chosen = self._choose(candidates)
         citations = tuple(s.citation(n) for n, s in enumerate(chosen, start=1))
         source_lang = _majority([s.hit.chunk.lang for s in chosen])
         header = CROSS_LINGUAL.get((lang, source_lang))
         quote = "«{}»" if header else "{}"
-        if retrieval.relevance < self.clear_relevance:
+        if not judgement.clear:
             header = UNSURE_CROSS_LINGUAL.get((lang, source_lang)) or text_for(UNSURE, lang)
         parts = [f"{quote.format(c.quote)} [{c.n}]" for c in citations]
         # Verbatim: escaping for display (no links, images or HTML) is the renderer's job.
@@ -95,6 +93,29 @@ class ExtractiveAnswerer:
         return sorted(
             chosen, key=lambda s: (documents.index(s.hit.chunk.doc_id), s.hit.chunk.page, s.start)
         )
+
+
+def _focus(question: Question, candidates: list[ScoredSentence]) -> list[ScoredSentence]:
+    """The candidates worth quoting: from the named speaker's section if the question names
+    one, and no heading lines unless a title was asked for or nothing else is left."""
+    named = [s for s in candidates if _names_heading(question, s)]
+    candidates = named or candidates
+    if question.kind == "title":
+        return candidates
+    return [s for s in candidates if not s.is_heading] or candidates
+
+
+def _names_heading(question: Question, sentence: ScoredSentence) -> bool:
+    heading = sentence.heading
+    if heading is None or not question.names:
+        return False
+    words = set(re.findall(r"\w+", heading.text.lower()))
+    # A surname is enough ("Berkowitz"); a first name alone is not.
+    return any(t.word.lower() in words and t.weight >= _SURNAME_WEIGHT for t in question.names)
+
+
+# Names this rare in general language (see Term.weight) identify a person on their own.
+_SURNAME_WEIGHT = 2.5
 
 
 def not_answered(question: str, retrieval: Retrieval, lang: str, backend: str) -> Answer:

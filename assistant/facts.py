@@ -26,6 +26,11 @@ _MONTHS = {
     **{name: str(n) for n, name in enumerate(_EN_MONTHS, start=1)},
     **{name: str(n) for n, name in enumerate(_NO_MONTHS, start=1)},
 }
+# "25-28. september", "25. september", "September 25": days of a month, not counts.
+_DAYS = re.compile(
+    r"\b(\d{1,2})(?:\.?\s*[-–]\s*(\d{1,2}))?\.?\s+(?:" + "|".join(_EN_MONTHS + _NO_MONTHS) + r")\b",
+    re.IGNORECASE,
+)
 _ROMAN = {"II": "2", "III": "3", "IV": "4", "VI": "6", "VII": "7", "VIII": "8", "IX": "9"}
 _NEGATION = frozenset(
     "not no never none neither nor cannot without ikke aldri ingen intet verken uten".split()
@@ -43,6 +48,18 @@ _POLES = {
     "good": "good positive successful best god godt gode positiv positivt vellykket beste".split(),
     "bad": "bad negative unsuccessful worst poor dårlig dårlige negativ negativt mislykket "
     "verste".split(),
+    "local": "local locally lokal lokale lokalt domestic nasjonal nasjonale".split(),
+    "global": "global globally globale international internationally internasjonal "
+    "internasjonale internasjonalt foreign utenlandske".split(),
+    "easy": "easy easily simple straightforward lett enkel enkelt enkle".split(),
+    "hard": "difficult hard challenge challenging vanskelig vanskelige utfordring utfordrende "
+    "krevende".split(),
+    "large": "large big larger biggest stor store største".split(),
+    "small": "small smaller smallest little liten lite små mindre minste".split(),
+    "strong": "strong stronger strongly sterk sterke sterkt".split(),
+    "weak": "weak weaker weakly svak svake svakt".split(),
+    "public": "public offentlig offentlige".split(),
+    "private": "private privat private".split(),
 }
 _OPPOSITE = {
     "inside": "outside",
@@ -53,6 +70,16 @@ _OPPOSITE = {
     "less": "more",
     "good": "bad",
     "bad": "good",
+    "local": "global",
+    "global": "local",
+    "easy": "hard",
+    "hard": "easy",
+    "large": "small",
+    "small": "large",
+    "strong": "weak",
+    "weak": "strong",
+    "public": "private",
+    "private": "public",
 }
 _WORD_POLE = {w: pole for pole, words in _POLES.items() for w in words}
 # Capitalised at a sentence's start before a name ("The EU", "Den OECD-baserte"): not names.
@@ -91,7 +118,13 @@ def facts_of(text: str) -> Facts:
 
 def _numbers(text: str) -> dict[str, frozenset[str]]:
     found: dict[str, set[str]] = {}
+    days = {m.start(1) for m in _DAYS.finditer(text)} | {
+        m.start(2) for m in _DAYS.finditer(text) if m.group(2)
+    }
     for match in _NUMBER.finditer(text):
+        if match.start(1) in days:
+            found.setdefault("day", set()).add(match.group(1))
+            continue
         value = re.sub(r"[ .,](?=\d{3}\b)", "", match.group(1)).replace(",", ".")
         unit = (match.group(2) or "").lower()
         scale = (match.group(3) or "").lower()

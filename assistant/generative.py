@@ -5,16 +5,16 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.answer import Answer, AnswerSentence, Citation, ClaimResult, Evidence
 from assistant.claims import ExtractiveClaimChecker
-from assistant.extractive import not_answered
+from assistant.extractive import ExtractiveAnswerer, not_answered
 from assistant.llm import LLM, LLMError
 from assistant.output import attach_markers, clean_output, markers, strip_markers
 from assistant.prompts import answer_messages, claim_messages, new_tag
 from assistant.support import SupportChecker, SupportSession
-from assistant.texts import MOSTLY_UNSUPPORTED, NOT_ANSWERED, text_for
+from assistant.texts import DRAFT_SET_ASIDE, NOT_ANSWERED, text_for
 from index.hit import Hit
 from index.search import Retrieval
 from index.sentences import split_sentences
@@ -29,21 +29,28 @@ class Draft:
 
 
 class LLMAnswerer:
+    """A model's answer, each sentence verified against the passages it cites.
+
+    When most sentences fail verification the model's text is not the answer:
+    `fallback` (the extractive answerer) quotes the sources instead, and the
+    model's draft is kept in `Answer.set_aside` for whoever wants to see it.
+    """
+
     def __init__(
         self,
         llm: LLM,
         support: SupportChecker,
+        fallback: ExtractiveAnswerer,
         *,
         passages: int = 6,
         max_tokens: int = 512,
-        min_relevance: float = 0.0,
     ) -> None:
         self.name = llm.name
         self._llm = llm
         self._support = support
+        self._fallback = fallback
         self._passages = passages
         self._max_tokens = max_tokens
-        self._min_relevance = min_relevance
 
     def answer(self, question: str, retrieval: Retrieval, lang: str) -> Answer:
         final = None
@@ -55,7 +62,10 @@ class LLMAnswerer:
 
     def stream(self, question: str, retrieval: Retrieval, lang: str) -> Iterator[Draft | Answer]:
         hits = retrieval.hits[: self._passages]
-        if not hits or retrieval.relevance < self._min_relevance:
+        # The same decision as without a model: a model is not asked what the sources
+        # do not answer (it would answer anyway).
+        judgement, _ = self._fallback.judge(question, retrieval)
+        if not hits or not judgement.answer:
             yield not_answered(question, retrieval, lang, self.name)
             return
         sentinel = text_for(NOT_ANSWERED, lang)
@@ -107,7 +117,7 @@ class LLMAnswerer:
         body = " ".join(parts)
         unsupported = sum(not s.supported for s in sentences)
         if sentences and unsupported * 2 > len(sentences):
-            body = text_for(MOSTLY_UNSUPPORTED, lang) + "\n" + body
+            return self._set_aside(question, retrieval, lang, body, notes)
         return Answer(
             question,
             body,
@@ -118,6 +128,17 @@ class LLMAnswerer:
             tuple(retrieval.hits),
             tuple(notes),
             lang=lang,
+        )
+
+    def _set_aside(
+        self, question: str, retrieval: Retrieval, lang: str, draft: str, notes: list[str]
+    ) -> Answer:
+        quoted = self._fallback.answer(question, retrieval, lang)
+        return replace(
+            quoted,
+            backend=f"{self.name}+extractive",
+            notes=(text_for(DRAFT_SET_ASIDE, lang), *notes, *quoted.notes),
+            set_aside=draft,
         )
 
 

@@ -1,19 +1,41 @@
-"""Sentences of retrieved passages, placed on their page and scored against the query."""
+"""Sentences of retrieved passages, placed on their page and scored against the question."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.answer import Citation, Evidence
+from assistant.question import Question, Term
 from index.analyzer import Analyzer
 from index.hit import Hit
+from index.search import Retrieval
+from index.sections import Heading
 from index.sentences import split_sentences
 
+# Scores are in calibration spreads (Retrieval.scale): how far apart what
+# unanswerable questions score on this corpus lies, so the weights below mean
+# the same with any embedder. Fitted on the tuning halves (bench/abstention.py).
+# A sentence's similarity counts this much, its passage's the rest: a sentence rarely
+# answers alone what its paragraph answers.
+OWN_SHARE = 0.7
+# What a sentence gains for holding all of the question's salient words:
+COVER_WEIGHT = 2.0
+# ... for holding what the question asks for (a number for "how many", a name for "who"):
+KIND_WEIGHT = 0.5
 # A line without a full stop is more often a heading or a caption than an answer,
 # and one ending in a colon only announces what follows.
-_HEADING_PENALTY = 0.01
-_LEAD_IN_PENALTY = 0.03
+_HEADING_PENALTY = 0.5
+_LEAD_IN_PENALTY = 1.5
+# A short sentence the retriever did not embed on its own takes its passage's similarity
+# less this many spreads.
+_UNSCORED_PENALTY = 2.0
+# A sentence's predecessor's words count this much of its own.
+_PREVIOUS_SHARE = 0.6
+# The heading's words count this much of a sentence's own: "What did Wessner say" is
+# answered under Wessner's heading, by sentences that do not repeat his name.
+_HEADING_SHARE = 0.8
 
 
 @dataclass(frozen=True)
@@ -23,7 +45,11 @@ class ScoredSentence:
     start: int  # offsets into the page text
     end: int
     similarity: float  # the dense retriever's similarity of this sentence to the query
-    score: float  # for ranking sentences: similarity, passage context, shared words
+    score: float  # for ranking sentences, in calibration spreads
+    cover: float = 0.0  # the weighted share of the question's salient words it holds (0..1)
+    kind_ok: bool = False  # it holds what the question asks for
+    heading: Heading | None = None  # the section it is in
+    is_heading: bool = False  # it is itself a heading line
 
     @property
     def text(self) -> str:
@@ -59,39 +85,66 @@ class ScoredSentence:
         return (self.hit.chunk.doc_id, self.hit.chunk.page, self.start)
 
 
-Words = Sequence[tuple[tuple[str, ...], float]]
-
-
 def scored_sentences(
-    hits: Sequence[Hit],
+    retrieval: Retrieval,
     passages: int,
     *,
-    words: Words = (),
+    question: Question | None = None,
     analyzer: Analyzer | None = None,
-    lexical_weight: float = 0.0,
 ) -> list[ScoredSentence]:
     """Every sentence of the first `passages` hits, best first, each page position once.
 
     A sentence's score is the mean of its own similarity and its passage's
-    (a sentence rarely answers alone what its paragraph answers), plus up to
-    `lexical_weight` for the idf-weighted share of the query's words it
-    contains (names and rare words decide between sentences that mean much
-    the same), less a little for a heading. A short sentence the retriever
-    did not embed takes its passage's similarity less a little.
+    (a sentence rarely answers alone what its paragraph answers), plus a share
+    for the question's salient words it (or its section's heading) holds, plus
+    a share for holding the kind of thing asked for, less a little for a
+    heading line. Similarities count in calibration spreads.
     """
     found: dict[tuple[str, int, int], ScoredSentence] = {}
-    for rank, hit in enumerate(hits[:passages], start=1):
+    scale = retrieval.scale
+    for rank, hit in enumerate(retrieval.hits[:passages], start=1):
         base = hit.dense_score if hit.dense_score is not None else 0.0
         scored = {(s.start, s.end): s.score for s in hit.sentences}
         spans = split_sentences(hit.chunk.text)
+        headings = retrieval.headings.get((hit.chunk.doc_id, hit.chunk.page), ())
+        heading_spans = {(h.start, h.end) for h in headings}
+        previous_cover = 0.0
         for start, end in spans:
             text = hit.chunk.text[start:end]
-            similarity = scored.get((start, end), base if len(spans) == 1 else base - 0.05)
-            score = (similarity + base) / 2 - _heading_penalty(text)
-            if words and analyzer is not None:
-                score += lexical_weight * _shared(words, set(analyzer.terms(text, "und")))
+            page_start, page_end = hit.chunk.start + start, hit.chunk.start + end
+            unscored = 0.0 if len(spans) == 1 else _UNSCORED_PENALTY * scale
+            similarity = scored.get((start, end), base - unscored)
+            heading = retrieval.heading_of(hit.chunk.doc_id, hit.chunk.page, page_start)
+            is_heading = any(a <= page_start and page_end <= b for a, b in heading_spans)
+            cover = kind_ok = 0.0
+            if question is not None and analyzer is not None:
+                own = _cover(question.terms, text, heading, is_heading, analyzer)
+                # "Samme dag ble Christian Frederik valgt til konge." answers what the
+                # sentence before it names: a sentence shares in its predecessor's words.
+                cover = max(own, _PREVIOUS_SHARE * previous_cover)
+                previous_cover = own
+                kind_ok = float(holds_kind(question.kind, text))
+            score = (
+                (OWN_SHARE * similarity + (1 - OWN_SHARE) * base) / scale
+                - _heading_penalty(text)
+                + COVER_WEIGHT * cover
+                + (
+                    KIND_WEIGHT * kind_ok
+                    if question is not None and question.kind != "other"
+                    else 0
+                )
+            )
             sentence = ScoredSentence(
-                hit, rank, hit.chunk.start + start, hit.chunk.start + end, similarity, score
+                hit,
+                rank,
+                page_start,
+                page_end,
+                similarity,
+                score,
+                cover,
+                bool(kind_ok),
+                heading,
+                is_heading,
             )
             if sentence.key not in found or found[sentence.key].score < score:
                 found[sentence.key] = sentence
@@ -102,10 +155,58 @@ def by_similarity(sentences: Sequence[ScoredSentence]) -> list[ScoredSentence]:
     return sorted(sentences, key=lambda s: (-s.similarity, s.rank, s.start))
 
 
-def _shared(words: Words, terms: set[str]) -> float:
-    total = sum(weight for _, weight in words)
-    found = sum(weight for forms, weight in words if any(f in terms for f in forms))
-    return found / total if total else 0.0
+def _cover(
+    terms: Sequence[Term],
+    text: str,
+    heading: Heading | None,
+    is_heading: bool,
+    analyzer: Analyzer,
+) -> float:
+    total = sum(t.weight for t in terms)
+    if not total:
+        return 0.0
+    own = set(analyzer.terms(text, "und"))
+    above = set() if heading is None or is_heading else set(analyzer.terms(heading.text, "und"))
+    found = 0.0
+    for term in terms:
+        if any(f in own for f in term.forms):
+            found += term.weight
+        elif any(f in above for f in term.forms):
+            found += _HEADING_SHARE * term.weight
+    return found / total
+
+
+_NUMBER_WORDS = frozenset(
+    "en ett ei én to tre fire fem seks sju syv åtte ni ti elleve tolv tjue hundre tusen "
+    "million millioner milliard milliarder halvparten dobbelt flertallet "
+    "one two three four five six seven eight nine ten eleven twelve twenty hundred thousand "
+    "million millions billion half double majority dozen".split()
+)
+_MONTH_OR_DAY = re.compile(
+    r"\b(januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember|"
+    r"january|february|march|may|june|july|october|december|mandag|tirsdag|onsdag|torsdag|"
+    r"fredag|lørdag|søndag|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"århundre|tallet|century|i dag|i går|i fjor|today|yesterday)\b",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"\b(1[0-9]\d\d|20\d\d)\b")
+_DIGIT = re.compile(r"\d")
+_CAPITAL = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-ZÆØÅ][\w'’-]+")
+
+
+def holds_kind(kind: str, text: str) -> bool:
+    """Whether `text` holds the kind of thing a question asks for."""
+    match kind:
+        case "number":
+            return bool(_DIGIT.search(text)) or any(
+                w in _NUMBER_WORDS for w in re.findall(r"\w+", text.lower())
+            )
+        case "date":
+            return bool(_YEAR.search(text) or _MONTH_OR_DAY.search(text))
+        case "person" | "place" | "organisation":
+            return bool(_CAPITAL.search(text.strip()))
+        case _:
+            return True
 
 
 def _heading_penalty(text: str) -> float:

@@ -8,12 +8,20 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.facts import facts_of
+from index.calibration import Calibration
 from index.embedder import Embedder, Vectors
 from index.sentences import split_sentences
 
-# On multilingual-e5-small's scale: a sentence and its source paraphrase or
-# translation score above this; unrelated statements of the same corpus below.
-SUPPORTED_AT = 0.83
+# In calibration spreads above what unanswerable questions reach on the corpus
+# (index/calibration.py): a sentence and its source paraphrase or translation score
+# above this; unrelated statements of the same corpus below. Equal to the former
+# 0.83 on the report with multilingual-e5-small (bank mean 0.803, spread 0.022).
+SUPPORTED_AT = 1.25
+
+
+def support_threshold(calibration: Calibration) -> float:
+    """The similarity a sentence needs to its source on a corpus with this calibration."""
+    return calibration.similarity_at(SUPPORTED_AT)
 
 
 @dataclass(frozen=True)
@@ -27,7 +35,7 @@ class Support:
 class SupportChecker:
     """Stateless and thread-safe; `session()` gives the checks of one answer a memory."""
 
-    def __init__(self, embedder: Embedder, threshold: float = SUPPORTED_AT) -> None:
+    def __init__(self, embedder: Embedder, threshold: float) -> None:
         self._embedder = embedder
         self._threshold = threshold
 
@@ -47,7 +55,7 @@ class SupportSession:
     Bounded by the answer's passages; not for sharing between threads.
     """
 
-    def __init__(self, embedder: Embedder, threshold: float = SUPPORTED_AT) -> None:
+    def __init__(self, embedder: Embedder, threshold: float) -> None:
         self._embedder = embedder
         self._threshold = threshold
         self._spans: dict[str, list[tuple[int, int]]] = {}
@@ -65,7 +73,9 @@ class SupportSession:
         similarity = float(similarities[best])
         problem = self._fact_problem(sentence, passages)
         supported = similarity >= self._threshold and problem is None
-        score = max(0.0, min(1.0, (similarity - 0.75) / 0.2)) * (0.5 if problem else 1.0)
+        # 0 well below the threshold, 1 well above it (one threshold's distance from 0).
+        score = max(0.0, min(1.0, similarity / (2 * self._threshold))) if self._threshold else 0.0
+        score *= 0.5 if problem else 1.0
         return Support(score, supported, spans[best], problem)
 
     def _split(self, text: str) -> list[tuple[int, int]]:

@@ -22,9 +22,12 @@ CROSS_LINGUAL = {
     ("en", "no"): "The sources are in Norwegian; this is what they say:",
     ("no", "en"): "Kildene er på engelsk; dette er hva de sier:",
 }
-MOSTLY_UNSUPPORTED = {
-    "en": "Caution: most sentences of this answer are not supported by the cited sources.",
-    "no": "Obs: de fleste setningene i dette svaret støttes ikke av kildene som er sitert.",
+# The model's answer failed verification; the verified extractive answer is shown instead.
+DRAFT_SET_ASIDE = {
+    "en": "The model's answer was set aside: most of its sentences are not supported by the "
+    "sources. This answer quotes the sources instead.",
+    "no": "Modellens svar ble lagt til side: de fleste setningene støttes ikke av kildene. "
+    "Dette svaret siterer kildene i stedet.",
 }
 LANGUAGE_NAMES = {
     "en": {"no": "Norwegian", "en": "English"},

@@ -54,7 +54,7 @@ import psutil  # noqa: E402
 
 from bench import report  # noqa: E402
 from index.embedder import Vectors  # noqa: E402
-from index.search import _CANDIDATES, _SCORE_ALL  # noqa: E402
+from index.search import _CANDIDATES, _ROWS_PER_CHUNK  # noqa: E402
 from index.settings import IndexSettings  # noqa: E402
 from index.vector_store import FaissStore, StorePlan  # noqa: E402
 from ui import cli, wiring  # noqa: E402
@@ -264,7 +264,7 @@ def recall_at_k(found: Ids, truth: Ids) -> float:
 
 def dense_request(rows: int, k: int = K) -> int:
     """How many vectors HybridSearcher asks its store for, at k hits (its own constants)."""
-    return rows if rows <= _SCORE_ALL else min(rows, (k + _CANDIDATES) * 20)
+    return min(rows, (k + _CANDIDATES) * _ROWS_PER_CHUNK)
 
 
 def run_size(rows: int, queries: int, mixture: Mixture, threads: int) -> SizeResult:
@@ -574,8 +574,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "",
             f"p50, p95, '@kilde k': faiss on 1 thread; '@{args.threads} threads': faiss's "
             "default, and kilde's today",
-            "'@kilde k': the k HybridSearcher asks the store for (all rows up to "
-            f"{_SCORE_ALL:,}, else (k + {_CANDIDATES}) x 20)",
+            "'@kilde k': the k HybridSearcher asks the store for "
+            f"((k + {_CANDIDATES}) x {_ROWS_PER_CHUNK})",
             f"kilde's default index.exact_max is {default_exact_max:,}: "
             + ", ".join(
                 f"{size_label(r.rows)} -> {StorePlan.for_size(r.rows, default_exact_max).kind}"

@@ -14,6 +14,18 @@ _MIN_PART = 4
 _MIN_COMPOUND = 9
 
 
+_NAME_WORD = re.compile(r"[^\W_][\w'’-]*")
+
+
+def is_name(word: str, *, first: bool = False) -> bool:
+    """Capitalised inside a sentence, an acronym, or a word with digits."""
+    if any(c.isdigit() for c in word):
+        return True
+    if len(word) > 1 and word.isupper():
+        return True
+    return word[:1].isupper() and not first
+
+
 class Analyzer:
     """Norwegian and English analysis with Snowball stemmers and stopword lists.
 
@@ -60,6 +72,15 @@ class Analyzer:
 
     def query_terms(self, text: str) -> list[str]:
         return list(dict.fromkeys(self.terms(text, "und")))
+
+    def names(self, text: str) -> list[str]:
+        """Words that name something: capitalised inside a sentence, acronyms, words with digits."""
+        found = []
+        for position, match in enumerate(_NAME_WORD.finditer(text)):
+            word = match.group(0).strip("'’-").removesuffix("’s").removesuffix("'s")
+            if word and is_name(word, first=position == 0) and word.lower() not in self.stopwords:
+                found.append(word)
+        return list(dict.fromkeys(found))
 
     def parts(self, word: str) -> list[str]:
         """The parts of a Norwegian compound, when its first part is a known word."""

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.calibration import bank_questions, calibrate, embed_queries
 from index.chunk import Chunk
 from index.directory import IndexDirectory
 from index.document import Document
@@ -60,11 +61,13 @@ class IndexBuilder:
             self._embedder, self._cache, views.texts, progress=self._progress
         )
         plan = StorePlan.for_size(len(vectors), self._exact_max)
+        bank = embed_queries(self._embedder, self._cache, bank_questions())
 
         def write(folder: Path) -> Manifest:
             store = FaissStore.create(self._embedder.dim, plan, training=vectors)
             store.upsert(list(range(len(vectors))), vectors)
             store.save(folder / "vectors.faiss")
+            calibration = calibrate(store, bank)
             np.save(folder / "owners.npy", np.asarray(views.owners, dtype=np.int64))
             np.save(folder / "spans.npy", np.asarray(views.spans, dtype=np.int64).reshape(-1, 2))
             LexicalIndex.build(chunks, compounds=self._compounds).save(folder / "lexical")
@@ -85,6 +88,7 @@ class IndexBuilder:
                     "vectors": len(vectors),
                 },
                 created_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                calibration=calibration,
             )
 
         folder = self._directory.publish(write)

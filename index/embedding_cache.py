@@ -27,7 +27,7 @@ class EmbeddingCache:
         return sqlite3.connect(self.path, timeout=30)
 
     def get(self, model: str, texts: Sequence[str]) -> dict[str, Vectors]:
-        keys = sorted({_key(t) for t in texts})
+        keys = sorted({cache_key(t) for t in texts})
         found: dict[str, Vectors] = {}
         with self._connect() as db:
             for start in range(0, len(keys), 500):
@@ -45,7 +45,7 @@ class EmbeddingCache:
             db.executemany(
                 "INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
                 [
-                    (model, _key(t), v.astype(np.float32).tobytes())
+                    (model, cache_key(t), v.astype(np.float32).tobytes())
                     for t, v in zip(texts, vectors, strict=True)
                 ],
             )
@@ -61,18 +61,18 @@ def embed_with_cache(
 ) -> tuple[Vectors, int]:
     """Vectors for `texts` in order, and how many had to be computed."""
     known = cache.get(embedder.name, texts)
-    missing = list(dict.fromkeys(t for t in texts if _key(t) not in known))
+    missing = list(dict.fromkeys(t for t in texts if cache_key(t) not in known))
     with (progress or SilentProgress()).bar("embedding", len(missing), unit="text") as bar:
         for start in range(0, len(missing), batch_size):
             batch = missing[start : start + batch_size]
             vectors = embedder.embed_passages(batch)
             cache.put(embedder.name, batch, vectors)
-            known.update((_key(t), v) for t, v in zip(batch, vectors, strict=True))
+            known.update((cache_key(t), v) for t, v in zip(batch, vectors, strict=True))
             bar.advance(steps=len(batch))
     if not texts:
         return np.empty((0, embedder.dim), dtype=np.float32), 0
-    return np.stack([known[_key(t)] for t in texts]), len(missing)
+    return np.stack([known[cache_key(t)] for t in texts]), len(missing)
 
 
-def _key(text: str) -> str:
+def cache_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

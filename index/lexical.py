@@ -6,6 +6,8 @@ import json
 import math
 from collections import Counter
 from collections.abc import Sequence
+from difflib import SequenceMatcher
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +16,20 @@ import numpy.typing as npt
 
 from index.analyzer import Analyzer
 from index.chunk import Chunk
+from index.exonyms import EXONYMS
 
 Scores = npt.NDArray[np.float32]
+# Letters a name must share with a corpus word to count as the same name in another
+# language, and how alike (difflib's ratio) the rest must be.
+_PREFIX = 3
+_ALIKE = 0.7
+
+
+def _cognate(word: str) -> str:
+    """English spellings turned Norwegian: commission -> kommisjon, basque -> baskue."""
+    for english, norwegian in (("ssion", "sjon"), ("tion", "sjon"), ("ph", "f"), ("th", "t")):
+        word = word.replace(english, norwegian)
+    return word.replace("c", "k").replace("qu", "k")
 
 
 class LexicalIndex:
@@ -73,6 +87,33 @@ class LexicalIndex:
             total += weight
             known += weight if df else 0.0
         return known / total if total else 0.0
+
+    def knows(self, word: str) -> bool:
+        """Whether the corpus has `word`, or (for a name across languages) a word like it:
+        the same first letters and mostly the same letters (Lithuania / Litauen, Seville /
+        Sevilla, Basque / Baskerland), also as the first part of a compound."""
+        forms = (word, *EXONYMS.get(word.lower(), ()))
+        return any(self._has(form) for form in forms)
+
+    def _has(self, word: str) -> bool:
+        if any(self._df.get(t, 0) for t in self.analyzer.terms(word, "und") if t):
+            return True
+        wanted = _cognate(word.lower())
+        for known in self._by_prefix.get(wanted[:_PREFIX], ()):
+            if SequenceMatcher(None, wanted, known).ratio() >= _ALIKE:
+                return True
+            if SequenceMatcher(None, wanted, known[: len(wanted)]).ratio() >= _ALIKE:
+                return True
+        return False
+
+    @cached_property
+    def _by_prefix(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for known in self.analyzer.vocabulary:
+            form = _cognate(known)
+            if len(form) >= _PREFIX:
+                found.setdefault(form[:_PREFIX], []).append(form)
+        return found
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)

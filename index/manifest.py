@@ -8,9 +8,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from index.calibration import Calibration
 from index.errors import IndexMismatchError
 
-FORMAT = 3
+# 4: the calibration of unanswerable questions (index/calibration.py) is in the manifest.
+FORMAT = 4
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,7 @@ class Manifest:
     store: dict[str, Any]  # kind, reason and parameters of the vector index
     counts: dict[str, int]
     created_at: str
+    calibration: Calibration = field(default_factory=lambda: Calibration(0, 0.0, 1.0))
     files: dict[str, str] = field(default_factory=dict)  # relative path -> sha256
     format: int = FORMAT
 
@@ -35,7 +38,10 @@ class Manifest:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Manifest:
-        return cls(**{**data, "embedder": EmbedderInfo(**data["embedder"])})
+        fields = {**data, "embedder": EmbedderInfo(**data["embedder"])}
+        if "calibration" in data:
+            fields["calibration"] = Calibration.from_json(data["calibration"])
+        return cls(**fields)
 
     def check_format(self) -> None:
         if self.format != FORMAT:

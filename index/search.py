@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
+from index.calibration import Calibration
 from index.chunk import Chunk
 from index.directory import IndexDirectory
 from index.embedder import Embedder
@@ -18,11 +20,12 @@ from index.fusion import fuse, lexical_weight
 from index.hit import Hit, SentenceScore
 from index.lexical import LexicalIndex
 from index.manifest import Manifest
+from index.sections import Heading, find_headings, heading_before
 from index.vector_store import FaissStore, StorePlan, VectorStore
 
-# Below this many vectors every one is scored: exact, and filters cost nothing.
-_SCORE_ALL = 20_000
 _CANDIDATES = 50
+# Dense rows fetched per wanted chunk: a chunk has its own vector and one per sentence.
+_ROWS_PER_CHUNK = 20
 
 
 @dataclass(frozen=True)
@@ -36,21 +39,36 @@ class Filters:
 
 @dataclass(frozen=True)
 class Retrieval:
-    """Hits, and how clearly the best one stands out from the corpus.
+    """Hits, and how far the best one stands above what unanswerable questions reach.
 
-    `relevance` is the best dense similarity plus its margin over the median
-    similarity of everything scored: an off-topic question is about as close
-    to its best passage as to any other, an answerable one stands out. It is
-    on the embedder's scale (for e5-small, answerable questions score above
-    about 0.89 on the report; off-topic ones below).
+    `evidence` is the best dense similarity in standard deviations above the
+    mean best similarity of the calibration bank on this corpus (see
+    index/calibration.py): a scale that does not move with the embedder or the
+    corpus's size. 0 is where questions the corpus cannot answer typically land.
     """
 
     hits: list[Hit]
-    relevance: float
+    evidence: float
+    # The calibration's spread: a unit for similarities that means the same with any embedder.
+    scale: float = 1.0
+    # The calibration's mean: where the best match of an unanswerable question lands.
+    baseline: float = 0.0
     # How much of the query's wording the corpus knows (0..1), see LexicalIndex.coverage.
     coverage: float = 0.0
     # The query's words as index terms, with their idf (LexicalIndex.word_weights).
     words: tuple[tuple[tuple[str, ...], float], ...] = ()
+    # Names in the query that occur nowhere in the corpus (not even by their first letters,
+    # as names change their endings across languages: Litauen / Lithuania).
+    unknown_names: tuple[str, ...] = ()
+    # The headings of the pages the hits are on, by (doc_id, page): what section a sentence is in.
+    headings: dict[tuple[str, int], tuple[Heading, ...]] = field(default_factory=dict)
+
+    def deviations(self, similarity: float) -> float:
+        """`similarity` in calibration spreads above what unanswerable questions reach."""
+        return (similarity - self.baseline) / self.scale
+
+    def heading_of(self, doc_id: str, page: int, offset: int) -> Heading | None:
+        return heading_before(self.headings.get((doc_id, page), ()), offset)
 
 
 @dataclass(frozen=True)
@@ -86,6 +104,7 @@ class HybridSearcher:
         self.manifest = manifest
         self.folder = folder  # the index version this searcher reads
         self._pages: dict[tuple[str, int], str] | None = None
+        self._page_headings: dict[tuple[str, int], tuple[Heading, ...]] = {}
         self._pages_lock = threading.Lock()
 
     @classmethod
@@ -133,34 +152,69 @@ class HybridSearcher:
         """The best `k` chunks. `mode` other than "hybrid" is for comparisons: "dense",
         "lexical", or "rrf" (plain reciprocal-rank fusion)."""
         if not self.chunks or not query.strip():
-            return Retrieval([], 0.0)
+            return Retrieval([], _NO_EVIDENCE)
         allowed = self._allowed(filters)
-        views, median = self._dense(query, k, allowed)
+        views = self._dense(query, k, allowed)
         dense = {i: max(s for s, _ in rows) for i, rows in views.items()}
         lexical_all = self._lexical.scores(query)
         lexical = {i: float(lexical_all[i]) for i in _top(lexical_all, allowed, _CANDIDATES + k)}
         candidates = sorted(set(dense) | set(lexical))
         if not candidates:
-            return Retrieval([], 0.0)
+            return Retrieval([], _NO_EVIDENCE)
         floor = min(dense.values()) if dense else 0.0
         dense_scores = np.array([dense.get(i, floor) for i in candidates])
         lexical_scores = np.array([float(lexical_all[i]) for i in candidates])
         coverage = self._lexical.coverage(query)
         ranks = (_ranks(dense), _ranks(lexical))
         fused = _combine(mode, candidates, dense_scores, lexical_scores, coverage, ranks)
-        order = np.argsort(-fused, kind="stable")[:k]
-        hits = [self._hit(candidates[j], float(fused[j]), ranks, views) for j in order]
-        top = max(dense.values(), default=0.0)
+        order = _distinct(
+            [candidates[j] for j in np.argsort(-fused, kind="stable")], self.chunks, k
+        )
+        position = {c: j for j, c in enumerate(candidates)}
+        hits = [self._hit(i, float(fused[position[i]]), ranks, views) for i in order]
         words = self._lexical.word_weights(query)
-        return Retrieval(hits, top + (top - median), coverage, words)
+        return Retrieval(
+            hits,
+            self._evidence(dense),
+            self.calibration.spread,
+            self.calibration.mean,
+            coverage,
+            words,
+            tuple(n for n in self._lexical.analyzer.names(query) if not self._lexical.knows(n)),
+            {
+                (h.chunk.doc_id, h.chunk.page): self._headings(h.chunk.doc_id, h.chunk.page)
+                for h in hits
+            },
+        )
+
+    def _headings(self, doc_id: str, page: int) -> tuple[Heading, ...]:
+        key = (doc_id, page)
+        with self._pages_lock:
+            found = self._page_headings.get(key)
+        if found is None:
+            found = tuple(find_headings(self.page_text(doc_id, page) or ""))
+            with self._pages_lock:
+                self._page_headings[key] = found
+        return found
+
+    def _evidence(self, dense: dict[int, float]) -> float:
+        if not dense:
+            return _NO_EVIDENCE
+        return self.calibration.standardise(max(dense.values()))
+
+    @property
+    def calibration(self) -> Calibration:
+        return self.manifest.calibration if self.manifest else Calibration(0, 0.0, 1.0)
 
     def _dense(
         self, query: str, k: int, allowed: npt.NDArray[np.bool_] | None
-    ) -> tuple[dict[int, list[tuple[float, int]]], float]:
-        """For each candidate chunk its scored views (similarity, row); the median similarity."""
+    ) -> dict[int, list[tuple[float, int]]]:
+        """For each candidate chunk its scored views (similarity, row)."""
         vector = self.embedder.embed_query(query)
-        total = len(self._store)
-        wanted = total if total <= _SCORE_ALL else min(total, (k + _CANDIDATES) * 20)
+        wanted = min(len(self._store), (k + _CANDIDATES) * _ROWS_PER_CHUNK)
+        if allowed is not None:
+            # A filter can leave few chunks among the nearest rows: look further.
+            wanted = min(len(self._store), wanted * 10)
         scores, ids = self._store.search(vector, wanted)
         views: dict[int, list[tuple[float, int]]] = {}
         for score, row in zip(scores.tolist(), ids.tolist(), strict=True):
@@ -170,8 +224,7 @@ class HybridSearcher:
             if allowed is None or allowed[chunk]:
                 views.setdefault(chunk, []).append((score, row))
         top = sorted(views, key=lambda i: max(s for s, _ in views[i]), reverse=True)
-        median = float(np.median(scores[ids >= 0])) if (ids >= 0).any() else 0.0
-        return {i: views[i] for i in top[: _CANDIDATES + k]}, median
+        return {i: views[i] for i in top[: _CANDIDATES + k]}
 
     def _allowed(self, filters: Filters | None) -> npt.NDArray[np.bool_] | None:
         if filters is None or filters == Filters():
@@ -236,6 +289,32 @@ def _combine(
 
 
 _RRF_K = 60
+# What a search that found nothing reports: far below anything the bank reaches.
+_NO_EVIDENCE = -10.0
+
+
+# Passages sharing this much of their words (Jaccard) say the same: one hit slot between them.
+_NEAR_DUPLICATE = 0.9
+_WORDS = re.compile(r"\w+")
+
+
+def _distinct(ranked: list[int], chunks: Sequence[Chunk], k: int) -> list[int]:
+    """The first `k` of `ranked` (chunk positions), skipping near-copies of one already taken."""
+    kept: list[int] = []
+    words: list[frozenset[str]] = []
+    for index in ranked:
+        these = frozenset(_WORDS.findall(chunks[index].text.casefold()))
+        if any(_jaccard(these, other) >= _NEAR_DUPLICATE for other in words):
+            continue
+        kept.append(index)
+        words.append(these)
+        if len(kept) == k:
+            break
+    return kept
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 1.0
 
 
 def _top(

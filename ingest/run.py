@@ -13,6 +13,7 @@ from index.language import detect_language
 from index.progress import Progress
 from ingest.chunker import Chunker
 from ingest.corpus import CorpusStore
+from ingest.duplicates import as_duplicate, duplicates, with_alias
 from ingest.errors import IngestError, SkippedError
 from ingest.fetcher import Fetcher
 from ingest.links import DroppedLink, LinkPolicy
@@ -68,7 +69,7 @@ class Ingestor:
         linked = _unique(
             [t for o in roots for t in o.links if t.url not in seen and t.id not in seen]
         )
-        outcomes = roots + self._obtain_all("linked documents", linked, earlier)
+        outcomes = _folded(roots + self._obtain_all("linked documents", linked, earlier))
         documents = [o.document for o in outcomes if o.document is not None]
         chunks = [c for o in outcomes for c in o.chunks]
         records = [o.record for o in outcomes]
@@ -246,6 +247,17 @@ class _Earlier:
             for doc_id, document in documents.items()
             if chunks.get(doc_id)
         }
+
+
+def _folded(outcomes: list[Outcome]) -> list[Outcome]:
+    """Outcomes with every repeated text folded into its first source, as an alias."""
+    repeats = duplicates(outcomes)
+    folded = list(outcomes)
+    for position, original in repeats.items():
+        kept = folded[original]
+        folded[original] = replace(kept, record=with_alias(kept.record, outcomes[position].record))
+        folded[position] = Outcome(as_duplicate(outcomes[position].record, kept.record))
+    return folded
 
 
 def _copy_bytes(document: Document) -> bytes | None:

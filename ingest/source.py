@@ -8,7 +8,8 @@ from typing import Any
 # How the bytes were obtained.
 OBTAINED = ("direct", "rewritten", "archived", "cached", "bundled", "local", "failed")
 # What became of the source: in the corpus, could not be had, or deliberately left out.
-STATUSES = ("ok", "failed", "skipped")
+# "duplicate": the same text as another source, which keeps it as an alias.
+STATUSES = ("ok", "failed", "skipped", "duplicate")
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,16 @@ class Mention:
     start: int
     end: int
     text: str
+
+
+@dataclass(frozen=True)
+class Alias:
+    """Another name for the same text: a second file or URL that held it."""
+
+    id: str
+    title: str
+    url: str | None
+    path: str | None
 
 
 @dataclass(frozen=True)
@@ -44,6 +55,7 @@ class SourceRecord:
     attempts: tuple[str, ...] = ()
     provenance: dict[str, str] = field(default_factory=dict)  # author, date, publisher
     copy: str | None = None  # the copy kept under files/, which the app serves
+    aliases: tuple[Alias, ...] = ()  # other sources with the same text, folded into this one
 
     @property
     def mentioned_in(self) -> str | None:
@@ -54,6 +66,7 @@ class SourceRecord:
         data["mentioned_in"] = self.mentioned_in
         data["warnings"] = list(self.warnings)
         data["attempts"] = list(self.attempts)
+        data["aliases"] = [asdict(a) for a in self.aliases]
         return data
 
     @classmethod
@@ -67,5 +80,6 @@ class SourceRecord:
                 "mentioned_at": Mention(**mention) if mention else None,
                 "warnings": tuple(data.get("warnings", ())),
                 "attempts": tuple(data.get("attempts", ())),
+                "aliases": tuple(Alias(**a) for a in data.get("aliases", ())),
             }
         )

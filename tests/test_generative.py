@@ -14,10 +14,11 @@ import pytest
 
 from assistant.answer import Answer
 from assistant.claims import ExtractiveClaimChecker
+from assistant.extractive import ExtractiveAnswerer
 from assistant.generative import Draft, LLMAnswerer, LLMClaimChecker
 from assistant.openai_chat import OpenAIChat
 from assistant.support import SupportChecker
-from assistant.texts import NOT_ANSWERED, text_for
+from assistant.texts import DRAFT_SET_ASIDE, NOT_ANSWERED, text_for
 from index.chunk import Chunk
 from index.embedder import HashEmbedder
 from index.hit import Hit
@@ -65,7 +66,8 @@ EU_HIT = hit(
 
 
 def retrieval(*hits: Hit) -> Retrieval:
-    return Retrieval(list(hits or (REPORT_HIT, EU_HIT)), relevance=1.0)
+    # Evidence 5: five calibration spreads above what unanswerable questions reach.
+    return Retrieval(list(hits or (REPORT_HIT, EU_HIT)), evidence=5.0)
 
 
 @pytest.fixture
@@ -83,7 +85,9 @@ def llm(fake: FakeOpenAI) -> Iterator[OpenAIChat]:
 
 def answerer(llm: OpenAIChat) -> LLMAnswerer:
     # The hash embedder is no e5: its similarities are lower, hence the low threshold.
-    return LLMAnswerer(llm, SupportChecker(HashEmbedder(dim=256), threshold=0.3))
+    return LLMAnswerer(
+        llm, SupportChecker(HashEmbedder(dim=256), threshold=0.3), ExtractiveAnswerer()
+    )
 
 
 def ask(llm: OpenAIChat, found: Retrieval | None = None) -> tuple[Answer, list[Draft]]:
@@ -155,11 +159,26 @@ def test_citations_are_numbered_in_order_of_use(fake: FakeOpenAI, llm: OpenAICha
 def test_a_number_not_in_the_cited_passage_is_unsupported(
     fake: FakeOpenAI, llm: OpenAIChat
 ) -> None:
-    fake.reply = "Smart specialisation began in the EU in 2012 [2]."
+    fake.reply = "Smart specialisation began in the EU in 2012 [2]. Clusters matter [1]."
     answer, _ = ask(llm)
-    (sentence,) = answer.sentences
-    assert sentence.citations == (1,) and not sentence.supported
-    assert answer.text.startswith("Caution: most sentences")
+    assert [s.supported for s in answer.sentences] == [False, True]
+    assert answer.set_aside is None  # one of two sentences fails: marked, not set aside
+
+
+def test_an_answer_that_fails_verification_is_replaced_by_the_sources(
+    fake: FakeOpenAI, llm: OpenAIChat
+) -> None:
+    fake.reply = "Smart specialisation began in the EU in 2012 [2]."
+    answer, drafts = ask(llm)
+    # The model's text is kept aside, never shown as the answer.
+    assert answer.set_aside == "Smart specialisation began in the EU in 2012. [1]"
+    assert drafts and "2012" in drafts[-1].text
+    assert answer.notes[0] == DRAFT_SET_ASIDE["en"]
+    assert answer.backend == "openai:fake-model+extractive"
+    assert "2012" not in answer.text and answer.citations
+    assert all(s.supported for s in answer.sentences)
+    assert_exact_spans(answer, [REPORT_HIT, EU_HIT], PAGES)
+    assert answer.to_json()["set_aside_draft"] == answer.set_aside
 
 
 # Injection.
@@ -203,11 +222,12 @@ def test_canary_injected_passage_changes_nothing_that_reaches_the_user(
         # The answer: no image, no canary, no forged citation, and said to be unsupported.
         for shown in [answer.text, second.text, *(d.text for d in drafts)]:
             assert "![" not in shown and "canary" not in shown and "127.0.0.1" not in shown
-        assert "[9]" not in answer.text and answer.citations == ()
+        assert "[9]" not in answer.text and all(c.doc_id != "x" for c in answer.citations)
         assert "dropped citation [9]: no such source was retrieved" in answer.notes
         assert any(note.startswith("removed image") for note in answer.notes)
-        assert answer.sentences and not any(s.supported for s in answer.sentences)
-        assert answer.text.startswith("Caution: most sentences")
+        # Nothing the model wrote was supported: the sources answer instead.
+        assert answer.set_aside is not None and "PWNED" in answer.set_aside
+        assert "PWNED" not in answer.text and all(s.supported for s in answer.sentences)
         assert canary.seen == []
 
 
@@ -226,7 +246,7 @@ def test_the_sentinel_means_not_answered(fake: FakeOpenAI, llm: OpenAIChat, lang
 
 
 def test_no_passages_means_no_model_call(fake: FakeOpenAI, llm: OpenAIChat) -> None:
-    answer = answerer(llm).answer("Anything?", Retrieval([], 0.0), "en")
+    answer = answerer(llm).answer("Anything?", Retrieval([], -10.0), "en")
     assert not answer.answered and fake.requests == 0
 
 
@@ -241,15 +261,17 @@ def test_links_to_the_sources_stay_all_others_go(fake: FakeOpenAI, llm: OpenAICh
         f"Read {OTHER_URL} too [2]."
     )
     answer, _ = ask(llm)
+    # Cleaned whether it is the answer or a draft set aside for failing verification.
+    written = answer.set_aside if answer.set_aside is not None else answer.text
 
-    assert f"[the report]({REPORT_URL})" in answer.text
-    assert "Details are here." in answer.text
-    assert "evil.example" not in answer.text
-    assert "More at [link removed]." in answer.text
-    assert OTHER_URL in answer.text
+    assert f"[the report]({REPORT_URL})" in written
+    assert "Details are here." in written
+    assert "evil.example" not in written + answer.text
+    assert "More at [link removed]." in written
+    assert OTHER_URL in written
     assert "removed link https://evil.example/x from the model's answer" in answer.notes
     assert "removed link https://evil.example/pwn from the model's answer" in answer.notes
-    assert len(answer.citations) == 4
+    assert re.findall(r"\[(\d+)\]", written) == ["1", "2", "3", "4"]
 
 
 # Claim checks.

@@ -29,7 +29,7 @@ def test_dev_set_meets_the_retrieval_targets(data_dir: Path) -> None:
     scores = {
         g: s.to_json() for g, s in evaluate_retrieval(load_items(DEV), searcher.search).items()
     }
-    for lang in ("no", "en"):
+    for lang in ("nb", "en"):
         assert scores[f"lang={lang}"]["recall@5"] >= 0.95, scores
         assert scores[f"lang={lang}"]["recall@1"] >= 0.8, scores
         assert scores[f"lang={lang}"]["budget_recall@2000"] >= 0.9, scores
@@ -79,7 +79,7 @@ def test_eval_command_reports_per_language_and_type(
     capsys.readouterr()
     assert main(["--data-dir", str(data_dir), "eval", str(DEV), "--json"]) == 0
     table = json.loads(capsys.readouterr().out)["retrieval"]
-    assert {"all", "lang=no", "lang=en", "type=qa", "type=claim"} <= set(table)
+    assert {"all", "lang=nb", "lang=en", "type=qa", "type=claim"} <= set(table)
     assert set(table["all"]) == {
         "n",
         "recall@1",

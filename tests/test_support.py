@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from assistant.answer import Answer
+from assistant.extractive import ExtractiveAnswerer
 from assistant.generative import LLMAnswerer
 from assistant.llm import Message
 from assistant.support import Support, SupportChecker
@@ -67,9 +68,11 @@ def sentences_of(*texts: str) -> set[str]:
 
 
 def answer(reply: str, embedder: CountingEmbedder) -> Answer:
-    answerer = LLMAnswerer(ScriptedLLM(reply), SupportChecker(embedder, threshold=0.3))
+    answerer = LLMAnswerer(
+        ScriptedLLM(reply), SupportChecker(embedder, threshold=0.3), ExtractiveAnswerer()
+    )
     return answerer.answer(
-        "What do clusters do?", Retrieval([hit("report", REPORT), hit("eu", EU)], 1.0), "en"
+        "What do clusters do?", Retrieval([hit("report", REPORT), hit("eu", EU)], 5.0), "en"
     )
 
 
@@ -113,9 +116,11 @@ class ForgetfulChecker(SupportChecker):
 
 def test_an_answer_is_the_same_as_with_fresh_checks() -> None:
     question = "What do clusters do?"
-    hits = Retrieval([hit("report", REPORT), hit("eu", EU)], 1.0)
+    hits = Retrieval([hit("report", REPORT), hit("eu", EU)], 5.0)
     forgetful = CountingEmbedder()
-    before = LLMAnswerer(ScriptedLLM(REPLY), ForgetfulChecker(forgetful, threshold=0.3))
+    before = LLMAnswerer(
+        ScriptedLLM(REPLY), ForgetfulChecker(forgetful, threshold=0.3), ExtractiveAnswerer()
+    )
     assert answer(REPLY, CountingEmbedder()) == before.answer(question, hits, "en")
     assert sum(forgetful.passages.values()) > 5 * len(sentences_of(REPORT, EU))
 
@@ -137,7 +142,7 @@ def test_a_session_gives_the_verdicts_of_separate_checks() -> None:
 
 
 def test_the_same_sentence_in_two_passages_keeps_the_first_place() -> None:
-    checker = SupportChecker(HashEmbedder(dim=256))
+    checker = SupportChecker(HashEmbedder(dim=256), threshold=0.3)
     support = checker.session().check(
         "Clusters matter there too.", [EU, "Clusters matter there too."]
     )

@@ -136,17 +136,25 @@ def _parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser(
         "eval",
         parents=[common],
-        help="measure retrieval",
-        description="Recall@1/5/10, MRR and budget recall per "
-        "language and type on a JSON Lines evaluation file.",
+        help="measure retrieval, answers and claim checks",
+        description="Recall@1/5/10, MRR and budget recall; answers that cite the evidence and "
+        "contain the gold answer, answerable questions answered, unanswerable ones declined; "
+        "claim verdicts with a confusion matrix; overall and per language, on JSON Lines "
+        "evaluation files.",
     )
-    evaluate.add_argument("file", type=Path, metavar="FILE")
+    evaluate.add_argument("files", type=Path, nargs="+", metavar="FILE")
     evaluate.add_argument("--json", action="store_true", help="print JSON")
     evaluate.add_argument(
         "--mode",
         choices=["hybrid", "dense", "lexical", "rrf"],
         default="hybrid",
         help="retrieval to measure: kilde's fusion (default), one retriever, or plain RRF",
+    )
+    evaluate.add_argument(
+        "--split",
+        choices=["all", "tune", "validate"],
+        default="all",
+        help="only the tuning or the validation half of each file (by a hash of the item id)",
     )
     evaluate.set_defaults(command=_eval)
 
@@ -222,7 +230,7 @@ def _check(config: Config, args: argparse.Namespace) -> int:
 def _eval(config: Config, args: argparse.Namespace) -> int:
     from ui.search_command import run_eval
 
-    return run_eval(config, args.file, as_json=args.json, mode=args.mode)
+    return run_eval(config, args.files, as_json=args.json, mode=args.mode, split=args.split)
 
 
 def _sources(config: Config, args: argparse.Namespace) -> int:

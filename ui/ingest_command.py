@@ -160,6 +160,8 @@ def report(summary: IngestSummary, store: CorpusStore) -> str:
         lines.append(f"link not followed: {dropped.url} ({dropped.reason})")
     lines.append(
         f"{summary.count('ok')} ok, {summary.count('failed')} failed, "
-        f"{summary.count('skipped')} skipped; corpus in {store.root}"
+        f"{summary.count('skipped')} skipped"
+        + (f", {n} duplicate" if (n := summary.count("duplicate")) else "")
+        + f"; corpus in {store.root}"
     )
     return "\n".join(lines)

@@ -6,8 +6,14 @@ import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from assistant.evaluation import evaluate_answers, evaluate_retrieval, load_items
+from assistant.evaluation import (
+    EvalFileError,
+    evaluate_answers,
+    evaluate_retrieval,
+    load_items,
+)
 from assistant.llms import make_llm
 from index.hit import Hit
 from index.search import Filters
@@ -47,29 +53,73 @@ def _show(query: str, hits: list[Hit]) -> str:
     return "\n".join(lines)
 
 
-def run_eval(config: Config, path: Path, *, as_json: bool, mode: str = "hybrid") -> int:
-    items = load_items(path)
+def run_eval(
+    config: Config,
+    paths: Sequence[Path],
+    *,
+    as_json: bool,
+    mode: str = "hybrid",
+    split: str = "all",
+) -> int:
+    """Retrieval, answers and claims on one or more evaluation files, per language."""
+    items = [item for path in paths for item in load_items(path, split)]
+    if not items:
+        raise EvalFileError(
+            f"no evaluation items in the {split} split of {', '.join(map(str, paths))}"
+        )
     searcher = wiring.searcher(config)
     assistant = wiring.assistant_for(config, searcher, make_llm(config.llm, os.environ))
     retrieval = evaluate_retrieval(items, lambda q, k: searcher.search(q, k, mode=mode))
-    answers, claims = evaluate_answers(
-        items, lambda q: assistant.ask(q), lambda c: assistant.check(c)[0]
-    )
-    table = {group: s.to_json() for group, s in retrieval.items()}
-    sections: dict[str, dict[str, object]] = {
-        "answers": {"backend": assistant.backend, **answers.to_json()},
-        "claims": {**claims.to_json()},
+    scores = evaluate_answers(items, assistant.ask, lambda c: assistant.check(c)[0])
+    report = {
+        "split": split,
+        "backend": assistant.backend,
+        "retrieval": {group: s.to_json() for group, s in retrieval.items()},
+        **scores.to_json(),
     }
     if as_json:
-        print(json.dumps({"retrieval": table, **sections}, indent=2))
-        return 0
-    columns = list(next(iter(table.values())).keys()) if table else []
-    print("retrieval")
-    print(f"  {'group':<14}" + "".join(f"{c:>20}" for c in columns))
-    for group, row in table.items():
-        print(f"  {group:<14}" + "".join(f"{row[c]:>20}" for c in columns))
-    for name, section in sections.items():
-        print(name)
-        for key, value in section.items():
-            print(f"  {key:<34}{value}")
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        print(show_evaluation(report))
     return 0
+
+
+def show_evaluation(report: dict[str, Any]) -> str:
+    lines = [f"split: {report['split']}, answers by {report['backend']}"]
+    for section in ("retrieval", "answers", "claims"):
+        table: dict[str, dict[str, Any]] = report[section]
+        if not table:
+            continue
+        lines.append(section)
+        columns = list(dict.fromkeys(c for row in table.values() for c in row if c != "confusion"))
+        lines.append(f"  {'group':<10}" + "".join(f"{_short(c):>13}" for c in columns))
+        for group, row in table.items():
+            cells = "".join(f"{row.get(c, ''):>13}" for c in columns)
+            lines.append(f"  {group.removeprefix('lang='):<10}{cells}")
+        for group, row in table.items():
+            if "confusion" in row:
+                lines.append(f"  confusion ({group}; rows: label, columns: verdict)")
+                lines.extend(_confusion(row["confusion"]))
+    return "\n".join(lines)
+
+
+def _short(column: str) -> str:
+    return (
+        column.replace("budget_recall@", "budget@")
+        .replace("unanswerable_declined", "declined")
+        .replace("answerable_answered", "answered")
+        .replace("false_or_absent_called_supported", "false->supp")
+        .replace("citations_not_retrieved", "foreign_cit")
+        .replace("unsupported_sentences", "unsupported")
+        .replace("accuracy[not_in_sources]", "acc[absent]")
+        .replace("accuracy[contradicted]", "acc[contra]")
+        .replace("accuracy[supported]", "acc[supp]")
+    )
+
+
+def _confusion(matrix: dict[str, dict[str, int]]) -> list[str]:
+    verdicts = ("supported", "contradicted", "not_in_sources")
+    lines = [f"    {'':<16}" + "".join(f"{v:>16}" for v in verdicts)]
+    for label, row in matrix.items():
+        lines.append(f"    {label:<16}" + "".join(f"{row.get(v, 0):>16}" for v in verdicts))
+    return lines

@@ -6,11 +6,11 @@ from collections.abc import Mapping
 
 from assistant.assistant import Answerer, Assistant, ClaimChecker
 from assistant.claims import ExtractiveClaimChecker
-from assistant.extractive import MIN_RELEVANCE, ExtractiveAnswerer
+from assistant.extractive import ExtractiveAnswerer
 from assistant.generative import LLMAnswerer, LLMClaimChecker
 from assistant.llm import LLM
 from assistant.llms import make_llm
-from assistant.support import SupportChecker
+from assistant.support import SupportChecker, support_threshold
 from index.analyzer import Analyzer
 from index.builder import IndexBuilder
 from index.directory import IndexDirectory
@@ -61,15 +61,16 @@ def assistant_for(config: Config, found: HybridSearcher, llm: LLM | None) -> Ass
     """An assistant on `found` answering with `llm` (None: extractive). Cheap to build."""
     analyzer = Analyzer()
     rules = ExtractiveClaimChecker(analyzer)
+    extractive = ExtractiveAnswerer(analyzer)
     if llm is None:
-        answerer: Answerer = ExtractiveAnswerer(analyzer)
+        answerer: Answerer = extractive
         claims: ClaimChecker = rules
     else:
         answerer = LLMAnswerer(
             llm,
-            SupportChecker(found.embedder),
+            SupportChecker(found.embedder, support_threshold(found.calibration)),
+            extractive,
             max_tokens=config.llm.max_tokens,
-            min_relevance=MIN_RELEVANCE,
         )
         claims = LLMClaimChecker(llm, rules)
     return Assistant(

@@ -1,0 +1,84 @@
+"""How questions a corpus cannot answer score on it, measured when its index is published.
+
+Similarities are on each embedder's own scale, and on one corpus an unrelated
+question's best match scores higher the larger and broader the corpus is: no
+absolute threshold holds across models and corpora. So when an index is
+published, a bank of everyday questions that a document collection does not
+answer (bokmål, nynorsk and English, shipped with kilde in
+index/data/offtopic-bank.txt) is searched against it. The mean and spread of
+their best similarities are kept in the manifest, and a question's best
+similarity is read as standard deviations above that: `standardise`.
+
+Measured on the bundled report (33 chunks) and on 282 NorQuAD articles with
+the report (1,603 chunks): the bank's best similarities were 0.803 ± 0.022 and
+0.834 ± 0.025, while answerable questions scored a median 3.2 and 2.2
+deviations above them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+from index.embedder import Embedder, Vectors
+from index.embedding_cache import EmbeddingCache, cache_key
+from index.vector_store import VectorStore
+
+BANK_FILE = "offtopic-bank.txt"
+
+
+@dataclass(frozen=True)
+class Calibration:
+    questions: int  # bank questions searched
+    mean: float  # of their best similarity in this corpus
+    spread: float  # standard deviation of the same
+
+    def standardise(self, similarity: float) -> float:
+        """How many spreads `similarity` lies above what unanswerable questions score."""
+        return (similarity - self.mean) / self.spread
+
+    def similarity_at(self, deviations: float) -> float:
+        """The similarity that lies `deviations` spreads above the unanswerable mean."""
+        return self.mean + deviations * self.spread
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Calibration:
+        return cls(int(data["questions"]), float(data["mean"]), float(data["spread"]))
+
+
+def bank_questions() -> list[str]:
+    """The shipped bank: one `lang<TAB>question` per line, # for comments."""
+    text = resources.files("index").joinpath("data", BANK_FILE).read_text(encoding="utf-8")
+    return [
+        line.split("\t", 1)[1].strip()
+        for line in text.splitlines()
+        if line.strip() and not line.startswith("#") and "\t" in line
+    ]
+
+
+def calibrate(store: VectorStore, queries: Vectors) -> Calibration:
+    """The calibration of `store` from the bank's query vectors (one row per question)."""
+    if len(store) == 0 or len(queries) == 0:
+        return Calibration(0, 0.0, 1.0)
+    best = np.array([float(store.search(q, 1)[0][0]) for q in queries])
+    # Only a corpus of one repeated text could give no spread at all.
+    return Calibration(len(best), float(best.mean()), max(float(best.std()), 1e-6))
+
+
+def embed_queries(embedder: Embedder, cache: EmbeddingCache, questions: Sequence[str]) -> Vectors:
+    """Query vectors for `questions`, from the embedding cache where it has them."""
+    model = f"{embedder.name}#query"
+    known = cache.get(model, questions)
+    missing = [q for q in dict.fromkeys(questions) if cache_key(q) not in known]
+    if missing:
+        vectors = np.stack([embedder.embed_query(q) for q in missing])
+        cache.put(model, missing, vectors)
+        known.update((cache_key(q), v) for q, v in zip(missing, vectors, strict=True))
+    return np.stack([known[cache_key(q)] for q in questions])

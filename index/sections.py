@@ -1,0 +1,95 @@
+"""Headings in page text: the lines that name the section, topic or speaker of what follows.
+
+Parsers give text, not markup, so a heading is recognised by its shape: a line
+of its own, followed by more text, that does not end like a sentence and is
+either short or mostly capitalised words ("Charles Wessner, Georgetown
+University, United States: Smart Specialization in the U.S"). A line ending in
+a colon that introduces a title line forms one heading with it. A sentence's
+section is the last heading above it on its page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+# A line shorter than this (in words) without a full stop reads as a heading.
+_SHORT_WORDS = 8
+_MAX_CHARS = 300
+# Or most of its words are capitalised: names, institutions, titles.
+_CAPITALISED_SHARE = 0.4
+_WORD = re.compile(r"[^\W_][\w'’.-]*")
+_SENTENCE_END = (".", "!", "…", "»", "”", '"')
+# A line ending in a colon is a heading ("Deltakere:") when short, else a lead-in sentence.
+_COLON_WORDS = 12
+
+
+@dataclass(frozen=True)
+class Heading:
+    start: int  # offsets into the page text
+    end: int
+    text: str
+
+
+def find_headings(text: str) -> list[Heading]:
+    lines = _lines(text)
+    headings: list[Heading] = []
+    for i, (start, end) in enumerate(lines):
+        line = text[start:end]
+        if i + 1 >= len(lines):
+            break  # a heading heads something
+        previous = headings[-1] if headings else None
+        if (
+            previous is not None
+            and previous.end == _end_before(lines, i)
+            and previous.text.endswith(":")
+            and not line.endswith((*_SENTENCE_END, ":"))
+        ):
+            # "Name, Institution:" followed by its title line: one heading.
+            headings[-1] = Heading(previous.start, end, text[previous.start : end])
+        elif _heading_shape(line):
+            headings.append(Heading(start, end, line))
+    return headings
+
+
+def heading_before(headings: Sequence[Heading], offset: int) -> Heading | None:
+    """The last heading that starts at or before `offset` (the section `offset` is in)."""
+    found = None
+    for heading in headings:
+        if heading.start > offset:
+            break
+        found = heading
+    return found
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for match in re.finditer(r"[^\n]+", text):
+        stripped = match.group(0).strip()
+        if stripped:
+            start = match.start() + match.group(0).index(stripped[0])
+            spans.append((start, start + len(stripped)))
+    return spans
+
+
+def _end_before(lines: list[tuple[int, int]], i: int) -> int:
+    return lines[i - 1][1] if i > 0 else -1
+
+
+def _heading_shape(line: str) -> bool:
+    stripped = line.strip()
+    if len(stripped) > _MAX_CHARS or (not stripped[:1].isupper() and not stripped[:1].isdigit()):
+        return False
+    if stripped.endswith(_SENTENCE_END):
+        return False
+    words = _WORD.findall(stripped)
+    if not words:
+        return False
+    capitalised = sum(w[0].isupper() or w[0].isdigit() for w in words) / len(words)
+    if stripped.endswith(":"):
+        return len(words) <= _COLON_WORDS
+    if stripped.endswith("?"):
+        # A question as a title ("How Bright are the Northern Lights ...?"), not in the text.
+        return capitalised >= _CAPITALISED_SHARE and len(words) > _SHORT_WORDS
+    return len(words) <= _SHORT_WORDS or capitalised >= _CAPITALISED_SHARE

@@ -1,0 +1,49 @@
+"""Headings found in page text, and the section a sentence belongs to."""
+
+from __future__ import annotations
+
+from index.sections import find_headings, heading_before
+
+
+def test_headings_are_short_lines_or_names_followed_by_text() -> None:
+    text = (
+        "Bakgrunn\n\n"
+        "Konferansen fant sted i Sevilla. Den samlet mange.\n\n"
+        "Deltakere:\n"
+        "Hovedmengden var forskere.\n"
+        "Charles Wessner, Georgetown University, United States: Smart Specialization in the U.S\n"
+        "Gode strategier kjennetegnes av god forankring.\n"
+        "Utvikling av relevant kompetanse blir en utfordring og bør stå sentralt i strategiene\n"
+        "Mer tekst.\n"
+        "Eivind Lorentzen"
+    )
+    found = [h.text for h in find_headings(text)]
+    assert found == [
+        "Bakgrunn",
+        "Deltakere:",
+        "Charles Wessner, Georgetown University, United States: Smart Specialization in the U.S",
+    ]
+
+
+def test_a_colon_line_and_its_title_line_are_one_heading() -> None:
+    text = (
+        "Andrés Rodríguez-Pose, London School of Economics:\n\n"
+        "Why places matter: the revenge of the places that don’t matter\n\n"
+        "Stedsbaserte strategier motvirker forskjeller.\n"
+    )
+    (heading,) = find_headings(text)
+    assert heading.text.startswith("Andrés Rodríguez-Pose") and heading.text.endswith("matter")
+
+
+def test_a_sentence_is_in_the_section_of_the_last_heading_above_it(report_text: str) -> None:
+    from ingest.reflow import reflow
+
+    page = reflow(report_text).text
+    headings = find_headings(page)
+    albany = page.index("Albany er et godt eksempel")
+    section = heading_before(headings, albany)
+    assert section is not None and section.text.startswith("Charles Wessner")
+    governance = page.index("Vi vet at kvalitet på styring")
+    section = heading_before(headings, governance)
+    assert section is not None and section.text.startswith("Peter Berkowitz")
+    assert heading_before(headings, 0) is not None  # "Bakgrunn" heads the first line

@@ -1,0 +1,150 @@
+"""Issue 8's promise on the report with the real models: answers that answer, declines that
+hold, and claim checks that catch what people get wrong. Figures for kilde's own development
+sets are in bench/abstention.py's printout; here each class of error has a test."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from assistant.assistant import Assistant
+from assistant.evaluation import evaluate_answers, load_items
+from ui import wiring
+from ui.config import load_config
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="module")
+def assistant(report_data: Path) -> Assistant:
+    config = load_config(None, {"KILDE_PATHS__DATA_DIR": str(report_data)})
+    return wiring.assistant(config, os.environ)
+
+
+# Answers that answer.
+
+
+def test_a_question_about_a_speaker_is_answered_from_that_speakers_section(
+    assistant: Assistant,
+) -> None:
+    answer = assistant.ask("What did Peter Berkowitz say about the quality of governance?")
+    assert answer.answered and answer.citations
+    page = assistant.retriever.page_text("report", 1)  # type: ignore[attr-defined]
+    section = (page.index("Peter Berkowitz, European"), page.index("Slavo Radosevic, University"))
+    # Quoted from what follows his heading, not the heading itself, nor another's section.
+    assert all(section[0] < c.start and c.end < section[1] for c in answer.citations), answer.text
+    assert not any(c.quote.startswith("Peter Berkowitz") for c in answer.citations)
+
+
+def test_a_heading_that_matches_leads_to_the_sentences_under_it(assistant: Assistant) -> None:
+    answer = assistant.ask("Hva sa Charles Wessner om gode RIS3-strategier?")
+    assert answer.answered and answer.citations
+    assert not any(c.quote.startswith("Charles Wessner") for c in answer.citations)
+    assert any("RIS3 strategier" in c.quote for c in answer.citations)
+
+
+def test_a_title_question_may_quote_the_heading(assistant: Assistant) -> None:
+    answer = assistant.ask("What was the title of Kevin Morgan's presentation?")
+    assert any("The Realities of RIS3" in c.quote for c in answer.citations), answer.text
+
+
+def test_how_many_prefers_the_sentence_with_the_number(assistant: Assistant) -> None:
+    answer = assistant.ask(
+        "What share of Lithuania's research budget has so far come from the structural funds?"
+    )
+    assert answer.answered and "75 %" in answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hvor mange bein har en edderkopp?",
+        "Kor mange bein har ein edderkopp?",
+        "How many legs does a spider have?",
+        "Hvordan lager man fårikål?",
+        "What did Angela Merkel say about smart specialisation?",
+    ],
+)
+def test_questions_the_report_does_not_answer_are_declined(
+    assistant: Assistant, question: str
+) -> None:
+    answer = assistant.ask(question)
+    assert not answer.answered and answer.citations == (), answer.text
+
+
+def test_own_development_set_holds_its_measured_floor(assistant: Assistant) -> None:
+    """A regression guard a little below what was measured on this set (answerable answered
+    0.96, cites the evidence 0.86, its 30 unanswerable questions, 20 of them on the report's
+    own topic, declined 0.43)."""
+    items = load_items(DATA / "report-questions.jsonl")
+    result = evaluate_answers(items, assistant.ask, lambda c: assistant.check(c)[0]).to_json()
+    scores = result["answers"]["all"]
+    assert scores["answerable_answered"] >= 0.88, scores
+    assert scores["cites_evidence"] >= 0.8, scores
+    assert scores["unanswerable_declined"] >= 0.4, scores
+    assert scores["citations_not_retrieved"] == 0
+
+
+# Claim checks that catch what people get wrong.
+
+
+@pytest.mark.parametrize(
+    ("claim", "verdict", "says"),
+    [
+        # a name the claim attaches to the wrong speaker (the source's section names the other)
+        (
+            "Det var Simona Iammarino som ifølge rapporten pekte på følgeforskning som et mulig "
+            "virkemiddel.",
+            "contradicted",
+            "Radosevic",
+        ),
+        # two people's affiliations swapped within one sentence
+        (
+            "Rapporten nevner Rune Dahl Fitjar fra Universitetet i Oslo og Fulvio Castellacci "
+            "fra Universitetet i Stavanger.",
+            "contradicted",
+            "Stavanger",
+        ),
+        # an institution replaced by another, across languages
+        (
+            "Professor Åge Mariussen took part from the University of Bergen and Nordland "
+            "Research Institute.",
+            "contradicted",
+            "Wasa",
+        ),
+        # a word replaced by its opposite, across languages
+        (
+            "The report says clusters get the most value when they make sure to connect to "
+            "local networks.",
+            "contradicted",
+            "local",
+        ),
+        # days of a month are not a count of people
+        (
+            "Ifølge rapporten deltok rundt 40 nordmenn på konferansen i Sevilla.",
+            "not_in_sources",
+            "",
+        ),
+        (
+            "Rapporten sier at Singapore har brukt smart spesialisering siden 2010.",
+            "not_in_sources",
+            "",
+        ),
+    ],
+)
+def test_claims_by_error_class(assistant: Assistant, claim: str, verdict: str, says: str) -> None:
+    result = assistant.check(claim)[0]
+    assert result.verdict == verdict, result
+    assert says in result.reason
+
+
+def test_claim_set_holds_its_measured_floor(assistant: Assistant) -> None:
+    """Measured 0.65 (tuning half) and 0.51 (validation half) three-way accuracy, with 2 of 48
+    false or absent claims called supported; issue 8 asks 0.85 and none (work continues)."""
+    items = load_items(DATA / "report-claims.jsonl")
+    result = evaluate_answers(items, assistant.ask, lambda c: assistant.check(c)[0]).to_json()
+    claims = result["claims"]["all"]
+    assert claims["accuracy"] >= 0.5, claims
+    assert claims["false_or_absent_called_supported"] <= 2, claims
