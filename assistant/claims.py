@@ -32,7 +32,7 @@ from assistant.answer import ClaimResult
 from assistant.facts import Facts, facts_of, month_name, opposed_poles, pole_words
 from assistant.passages import ScoredSentence, by_similarity, scored_sentences
 from index.analyzer import Analyzer, is_name
-from index.exonyms import EXONYMS
+from index.exonyms import EXONYMS, cognate
 from index.language import detect_language
 from index.search import Retrieval
 from index.sections import Heading
@@ -48,6 +48,7 @@ CONTRADICTED_AT = 1.5
 WORD_COVERAGE = 0.6
 # ... and, to attribute it to someone else, at least this share of its other words.
 _REST_COVERAGE = 0.4
+_ROMAN_NUMERALS = frozenset("II III IV VI VII VIII IX XI XII".split())
 _MONTH_NAMES = frozenset(
     "january february march april may june july august september october november december "
     "januar februar mars mai juni juli oktober desember".split()
@@ -318,6 +319,9 @@ def _conflict(
 _TOKEN = re.compile(r"[^\W_][\w'’-]*")
 # Names this close to each other (in words) belong together: "Fitjar, Universitetet i Oslo".
 _TIED = 4
+# How far back in the claim a name's anchor may stand ("Rodríguez-Pose deltok i faglig
+# kapasitet som professor II ved Universitetet i Bergen").
+_ANCHOR_REACH = 12
 # How far after its anchor a tied name may stand in the source.
 _NEAR = _TIED + 2
 
@@ -381,6 +385,7 @@ def _tokens(text: str, *, heading: bool = False) -> list[tuple[str, bool]]:
             and len(word) > 1
             and not any(c.isdigit() for c in word)
             and word.lower() not in _MONTH_NAMES
+            and word not in _ROMAN_NUMERALS
         )
         out.append((word, name))
     return out
@@ -391,7 +396,7 @@ def _anchor(
 ) -> int | None:
     """Where in the source the nearest claim name before token i stands, if it stands
     there once (a name the source repeats anchors nothing)."""
-    for j in range(i - 1, max(-1, i - _NEAR - 2), -1):
+    for j in range(i - 1, max(-1, i - _ANCHOR_REACH - 1), -1):
         word, name = claim[j]
         if not name:
             continue
@@ -417,18 +422,11 @@ def _same(a: str, b: str, same_language: bool) -> bool:
         return False
     if b in EXONYMS.get(a, ()) or a in EXONYMS.get(b, ()):
         return True
-    x, y = _cognate(a), _cognate(b)
+    x, y = cognate(a), cognate(b)
     if (len(x) >= 6 and x in y) or (len(y) >= 6 and y in x):
         return True
     # Names change their endings across languages: Litauen / Lithuania, Sevilla / Seville.
     return x[:_SAME_STEM] == y[:_SAME_STEM] and SequenceMatcher(None, x, y).ratio() >= _COGNATE
-
-
-def _cognate(word: str) -> str:
-    """English spellings turned Norwegian: commission -> kommisjon, physics -> fysiks."""
-    for english, norwegian in (("ssion", "sjon"), ("tion", "sjon"), ("ph", "f"), ("th", "t")):
-        word = word.replace(english, norwegian)
-    return word.replace("c", "k")
 
 
 def _shown(kind: str, values: list[str], lang: str) -> str:

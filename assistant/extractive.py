@@ -22,7 +22,7 @@ from index.search import Retrieval
 
 _MIN_SENTENCE = 25
 # Further sentences are quoted when they score within this many calibration spreads of the best.
-MARGIN = 4.0
+MARGIN = 2.5
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from index.analyzer import Analyzer, is_name
+from index.exonyms import EXONYMS
 from index.language import detect_language
 
 # A word this common (Zipf scale: 6 is "the", 3 is once per million words) is not salient.
@@ -109,7 +110,9 @@ def _terms(text: str, lang: str, analyzer: Analyzer) -> list[Term]:
             continue
         name = is_name(word, first=position == 0)
         frequency = zipf(lowered, "en" if lang == "en" else "nb")
-        forms = tuple(dict.fromkeys(t for t in analyzer.terms(word, "und") if t))
+        # A name is also found under its name in the other language (Norway / Norge).
+        spellings = (word, *EXONYMS.get(lowered, ()))
+        forms = tuple(dict.fromkeys(t for w in spellings for t in analyzer.terms(w, "und") if t))
         if forms and lowered not in terms:
             terms[lowered] = Term(word, forms, max(0.5, 6.0 - frequency), name)
     return list(terms.values())

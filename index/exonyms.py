@@ -1,4 +1,4 @@
-"""English names of countries, regions and cities with their Norwegian names.
+"""Names across English and Norwegian: exonyms, and English spellings made Norwegian.
 
 A name in an English question must be recognised in a Norwegian corpus (and the
 reverse): "Lithuania" is "Litauen", "Norway" is "Norge" or "Noreg". Names that
@@ -69,3 +69,10 @@ EXONYMS: dict[str, tuple[str, ...]] = {
     "athens": ("aten",),
     "moscow": ("moskva",),
 }
+
+
+def cognate(word: str) -> str:
+    """English spellings turned Norwegian, to compare names: commission -> kommisjon."""
+    for english, norwegian in (("ssion", "sjon"), ("tion", "sjon"), ("ph", "f"), ("th", "t")):
+        word = word.replace(english, norwegian)
+    return word.replace("c", "k").replace("qu", "k")

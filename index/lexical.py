@@ -16,20 +16,13 @@ import numpy.typing as npt
 
 from index.analyzer import Analyzer
 from index.chunk import Chunk
-from index.exonyms import EXONYMS
+from index.exonyms import EXONYMS, cognate
 
 Scores = npt.NDArray[np.float32]
 # Letters a name must share with a corpus word to count as the same name in another
 # language, and how alike (difflib's ratio) the rest must be.
 _PREFIX = 3
 _ALIKE = 0.7
-
-
-def _cognate(word: str) -> str:
-    """English spellings turned Norwegian: commission -> kommisjon, basque -> baskue."""
-    for english, norwegian in (("ssion", "sjon"), ("tion", "sjon"), ("ph", "f"), ("th", "t")):
-        word = word.replace(english, norwegian)
-    return word.replace("c", "k").replace("qu", "k")
 
 
 class LexicalIndex:
@@ -98,7 +91,7 @@ class LexicalIndex:
     def _has(self, word: str) -> bool:
         if any(self._df.get(t, 0) for t in self.analyzer.terms(word, "und") if t):
             return True
-        wanted = _cognate(word.lower())
+        wanted = cognate(word.lower())
         for known in self._by_prefix.get(wanted[:_PREFIX], ()):
             if SequenceMatcher(None, wanted, known).ratio() >= _ALIKE:
                 return True
@@ -110,7 +103,7 @@ class LexicalIndex:
     def _by_prefix(self) -> dict[str, list[str]]:
         found: dict[str, list[str]] = {}
         for known in self.analyzer.vocabulary:
-            form = _cognate(known)
+            form = cognate(known)
             if len(form) >= _PREFIX:
                 found.setdefault(form[:_PREFIX], []).append(form)
         return found

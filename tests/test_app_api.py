@@ -128,7 +128,7 @@ def test_eight_concurrent_chats_complete(app_url: str) -> None:
         "Hva kan Seal of excellence benyttes som?",
         "What does the EIT think regions should make use of?",
         "Hvem utgjorde hovedmengden av deltakerne?",
-        "Which co-authors with ties to Norway were mentioned?",
+        "Hvilke medforfattere med tilknytning til Norge ble nevnt?",
     ] * 2
 
     def ask(question: str) -> tuple[float, str]:

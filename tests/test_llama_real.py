@@ -103,7 +103,7 @@ def test_ask_with_the_in_process_backend(
     )
     assert code == 0
     answer = json.loads(capsys.readouterr().out)[0]
-    assert answer["backend"].startswith("llama-cpp:")
+    assert answer["backend"].startswith("llama-cpp:")  # "+extractive" when set aside
     # A 270M model answers badly; what must hold is the plumbing and the checks.
     retrieved = {c["doc_id"] for c in answer["citations"]}
     assert retrieved <= {"report"}
@@ -124,8 +124,13 @@ def test_openai_backend_against_llama_cpp_server(
     env = ["--config", str(config), "--data-dir", str(report_data)]
     assert main([*env, "ask", "--json", "What does the EIT think regions should use?"]) == 0
     answer = json.loads(capsys.readouterr().out)[0]
-    assert answer["backend"] == "openai:gemma"
     assert isinstance(answer["answer"], str) and answer["answer"]
+    if answer["set_aside_draft"] is None:
+        assert answer["backend"] == "openai:gemma"
+    else:
+        # The 270M model's draft failed verification: the sources' own sentences answer.
+        assert answer["backend"] == "openai:gemma+extractive"
+        assert all(s["supported"] for s in answer["sentences"])
     assert main([*env, "check", "--json", "Kompetanse blir stadig viktigere."]) == 0
     verdict = json.loads(capsys.readouterr().out)[0]
     assert verdict["verdict"] in ("supported", "contradicted", "not_in_sources")

@@ -96,6 +96,15 @@ class App:
         self, history: History, turns: History, answer: Answer, lang: str, assistant: Any
     ) -> Outputs:
         history[-1] = {"role": "assistant", "content": answer_markdown(answer, lang)}
+        if answer.set_aside is not None:
+            # The model's draft failed verification: shown folded away, never as the answer.
+            history.append(
+                {
+                    "role": "assistant",
+                    "content": escape_markdown(answer.set_aside),
+                    "metadata": {"title": label(lang, "set_aside"), "status": "done"},
+                }
+            )
         version = getattr(assistant.retriever, "version", "")
         chips = [f"[{c.n}]" for c in answer.citations]
         cites = [

@@ -43,6 +43,8 @@ def show_answer(answer: Answer) -> str:
             text = " ".join(hit.chunk.text.split())
             lines.append(f"  - {hit.title}, p. {hit.chunk.page}: {text[:200]}…")
     lines.extend(f"note: {note}" for note in answer.notes)
+    if answer.set_aside is not None:
+        lines.append(f"the model's draft, set aside: {' '.join(answer.set_aside.split())}")
     return "\n".join(lines) + "\n"
 
 
