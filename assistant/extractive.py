@@ -97,12 +97,17 @@ class ExtractiveAnswerer:
 
 def _focus(question: Question, candidates: list[ScoredSentence]) -> list[ScoredSentence]:
     """The candidates worth quoting: from the named speaker's section if the question names
-    one, and no heading lines unless a title was asked for or nothing else is left."""
+    one, and no heading lines unless the question asks what a heading says (a title, a
+    speaker, an institution, a place) or nothing else is left."""
     named = [s for s in candidates if _names_heading(question, s)]
     candidates = named or candidates
-    if question.kind == "title":
+    if question.kind in _HEADINGS_ANSWER:
         return candidates
     return [s for s in candidates if not s.is_heading] or candidates
+
+
+# Questions a heading line can answer: who gave a talk, its title, the speaker's institution.
+_HEADINGS_ANSWER = frozenset({"title", "person", "organisation", "place"})
 
 
 def _names_heading(question: Question, sentence: ScoredSentence) -> bool:
