@@ -23,16 +23,14 @@ with any embedder and corpus.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 
 from assistant.answer import ClaimResult
 from assistant.facts import Facts, facts_of, month_name, opposed_poles, pole_words
+from assistant.names import found, name_conflict, same, tokens
 from assistant.passages import ScoredSentence, by_similarity, scored_sentences
-from index.analyzer import Analyzer, is_name
-from index.exonyms import EXONYMS, cognate
+from index.analyzer import Analyzer
 from index.language import detect_language
 from index.search import Retrieval
 from index.sections import Heading
@@ -48,11 +46,6 @@ CONTRADICTED_AT = 1.5
 WORD_COVERAGE = 0.6
 # ... and, to attribute it to someone else, at least this share of its other words.
 _REST_COVERAGE = 0.4
-_ROMAN_NUMERALS = frozenset("II III IV VI VII VIII IX XI XII".split())
-_MONTH_NAMES = frozenset(
-    "january february march april may june july august september october november december "
-    "januar februar mars mai juni juli oktober desember".split()
-)
 # Words that frame a claim rather than state it ("Ifølge rapporten ...", "The report says").
 _FRAMING = frozenset(
     "rapport rapporten rapportens report says sier ifølge according nevner mentions notes "
@@ -64,10 +57,6 @@ _CANDIDATES = 4
 _LEAD_ACROSS = 1.0
 # A contradicting candidate may be this many spreads less similar than the best one.
 _ASIDE = 1.0
-# How alike (difflib's ratio) two names must be across languages, beyond their first letters.
-_COGNATE = 0.6
-# Letters a name must share with a source word across languages (Lithuania / Litauen).
-_SAME_STEM = 3
 
 
 @dataclass(frozen=True)
@@ -149,7 +138,7 @@ class ExtractiveClaimChecker:
             conflict = _conflict(facts, context, window, sentence, same_language)
             if conflict is not None:
                 return conflict
-            swapped = _name_conflict(claim, context.text, same_language)
+            swapped = name_conflict(claim, context.text, same_language)
             if swapped is not None and swapped.theirs is not None:
                 return _says(swapped.ours, swapped.theirs)
         # "The source says this of someone else" (the speaker of another section): only
@@ -181,7 +170,7 @@ class ExtractiveClaimChecker:
             # Without shared words, only a match that clearly stands out certifies.
             covered = similarity - context.runner_up >= _LEAD_ACROSS
             close = similarity >= SUPPORTED_ACROSS_AT
-        tied = _name_conflict(claim, context.text, same_language)
+        tied = name_conflict(claim, context.text, same_language)
         if tied is not None:
             return Finding(
                 "not_in_sources",
@@ -259,25 +248,25 @@ def _named_elsewhere(
     if heading is None:
         return None
     speakers = {
-        w.casefold() for h in headings for w, name in _tokens(h.text, heading=True)[:3] if name
+        w.casefold() for h in headings for w, name in tokens(h.text, heading=True)[:3] if name
     }
-    source = _tokens(context.text)
-    claim_tokens = _tokens(claim)
+    source = tokens(context.text)
+    claim_tokens = tokens(claim)
     missing = [
         w
         for w, name in claim_tokens
         if name
         and not w.isdigit()
-        and not _found(w, source, same_language)
-        and not any(_same(w, u, True) for u in unknown)
+        and not found(w, source, same_language)
+        and not any(same(w, u, True) for u in unknown)
     ]
     # Only a speaker is "someone else": a name heading a section (its first words).
     if not any(m.casefold() in speakers for m in missing):
         return None
     others = [
         w
-        for w, name in _tokens(heading.text, heading=True)
-        if name and not _found(w, claim_tokens, same_language)
+        for w, name in tokens(heading.text, heading=True)
+        if name and not found(w, claim_tokens, same_language)
     ]
     return (" ".join(missing[:2]), " ".join(others[:2])) if others else None
 
@@ -316,119 +305,6 @@ def _conflict(
     return None
 
 
-_TOKEN = re.compile(r"[^\W_][\w'’-]*")
-# Names this close to each other (in words) belong together: "Fitjar, Universitetet i Oslo".
-_TIED = 4
-# How far back in the claim a name's anchor may stand ("Rodríguez-Pose deltok i faglig
-# kapasitet som professor II ved Universitetet i Bergen").
-_ANCHOR_REACH = 12
-# How far after its anchor a tied name may stand in the source.
-_NEAR = _TIED + 2
-
-
-@dataclass(frozen=True)
-class NameConflict:
-    ours: str  # the claim's name
-    theirs: str | None  # what the source names in its place (None: nothing there)
-
-
-def _name_conflict(claim: str, text: str, same_language: bool) -> NameConflict | None:
-    """A claim name the source ties to something else.
-
-    Each claim name is checked beside its anchor: the nearest name before it in
-    the claim that the source has exactly once. "Fitjar fra Universitetet i Oslo"
-    against "Fitjar, Universitetet i Stavanger" gives (Oslo, Stavanger).
-    """
-    claim_tokens = _tokens(claim)
-    source_tokens = _tokens(text)
-    for i, (word, name) in enumerate(claim_tokens):
-        if not name:
-            continue
-        anchor = _anchor(claim_tokens, i, source_tokens, same_language)
-        if anchor is None:
-            continue
-        near = [w for w, n in source_tokens[anchor + 1 : anchor + 1 + _NEAR] if n]
-        if any(_same(word, other, same_language) for other in near):
-            continue
-        if not _found(word, source_tokens, same_language):
-            # The source has another name where the claim has one it lacks (Bergen / Wasa).
-            theirs = next((o for o in near if not _found(o, claim_tokens, same_language)), None)
-        else:
-            # Both names are in the source, tied the other way round (Oslo / Stavanger).
-            # A partner named after `word` in the claim, not the anchor's own group before it.
-            before = claim_tokens[max(0, i - _NEAR - 1) : i]
-            theirs = next(
-                (
-                    o
-                    for o in near
-                    if _found(o, claim_tokens[i + 1 :], same_language)
-                    and not _found(o, before, same_language)
-                ),
-                None,
-            )
-        return NameConflict(word, theirs)
-    return None
-
-
-def _tokens(text: str, *, heading: bool = False) -> list[tuple[str, bool]]:
-    """Words, and whether each is a name (in a heading the first word may be one too)."""
-    out = []
-    for position, match in enumerate(_TOKEN.finditer(text)):
-        word = match.group(0).strip("'’-").removesuffix("’s").removesuffix("'s")
-        # A sentence's or a quoted title's first word is capitalised anyway.
-        first = not heading and (
-            position == 0 or bool(re.search(r"([.!?:\n]\s*|['‘«\"“])$", text[: match.start()]))
-        )
-        # Numbers and months are compared as such, not as names.
-        name = (
-            is_name(word, first=first)
-            and len(word) > 1
-            and not any(c.isdigit() for c in word)
-            and word.lower() not in _MONTH_NAMES
-            and word not in _ROMAN_NUMERALS
-        )
-        out.append((word, name))
-    return out
-
-
-def _anchor(
-    claim: list[tuple[str, bool]], i: int, source: list[tuple[str, bool]], same_language: bool
-) -> int | None:
-    """Where in the source the nearest claim name before token i stands, if it stands
-    there once (a name the source repeats anchors nothing)."""
-    for j in range(i - 1, max(-1, i - _ANCHOR_REACH - 1), -1):
-        word, name = claim[j]
-        if not name:
-            continue
-        places = [k for k, (other, _) in enumerate(source) if _same(word, other, same_language)]
-        if len(places) == 1:
-            return places[0]
-    return None
-
-
-def _found(word: str, tokens: list[tuple[str, bool]], same_language: bool) -> bool:
-    return any(_same(word, other, same_language) for other, _ in tokens)
-
-
-def _same(a: str, b: str, same_language: bool) -> bool:
-    """The same word, allowing for inflection, and across languages for cognates and
-    compounds ("Commission" / "Europakommisjonen", "Lithuania" / "Litauen")."""
-    a, b = a.casefold(), b.casefold()
-    if a == b:
-        return True
-    if min(len(a), len(b)) >= 5 and a[:-2] == b[: len(a) - 2]:
-        return True  # Universitetet / Universitet, Nordland / Nordlands
-    if same_language:
-        return False
-    if b in EXONYMS.get(a, ()) or a in EXONYMS.get(b, ()):
-        return True
-    x, y = cognate(a), cognate(b)
-    if (len(x) >= 6 and x in y) or (len(y) >= 6 and y in x):
-        return True
-    # Names change their endings across languages: Litauen / Lithuania, Sevilla / Seville.
-    return x[:_SAME_STEM] == y[:_SAME_STEM] and SequenceMatcher(None, x, y).ratio() >= _COGNATE
-
-
 def _shown(kind: str, values: list[str], lang: str) -> str:
     if kind == "month":
         return ", ".join(month_name(v, lang) for v in values)
@@ -437,11 +313,11 @@ def _shown(kind: str, values: list[str], lang: str) -> str:
 
 def _unverified(claim: str, facts: Facts, text: str, window: Facts, same_language: bool) -> str:
     numbers = sorted(facts.all_numbers() - window.all_numbers())
-    tokens = _tokens(text)
+    source = tokens(text)
     names = [
         word
-        for word, name in _tokens(claim)
-        if name and not word.isdigit() and not _found(word, tokens, same_language)
+        for word, name in tokens(claim)
+        if name and not word.isdigit() and not found(word, source, same_language)
     ]
     return ", ".join(dict.fromkeys([*numbers, *names]))
 

@@ -58,7 +58,7 @@ class ExtractiveAnswerer:
         judgement, candidates = self.judge(question, retrieval)
         if not candidates or not judgement.answer:
             return not_answered(question, retrieval, lang, self.name)
-        chosen = self._choose(candidates)
+        chosen = self.choose(candidates)
         citations = tuple(s.citation(n) for n, s in enumerate(chosen, start=1))
         source_lang = _majority([s.hit.chunk.lang for s in chosen])
         header = CROSS_LINGUAL.get((lang, source_lang))
@@ -80,7 +80,7 @@ class ExtractiveAnswerer:
             lang=lang,
         )
 
-    def _choose(self, candidates: list[ScoredSentence]) -> list[ScoredSentence]:
+    def choose(self, candidates: list[ScoredSentence]) -> list[ScoredSentence]:
         best = candidates[0]
         chosen = [best]
         for candidate in candidates[1:]:

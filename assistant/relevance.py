@@ -27,7 +27,7 @@ from assistant.question import COMMON_ZIPF, Question, zipf
 from index.search import Retrieval
 
 # Fitted by bench/abstention.py (see its printout for the figures on both corpora).
-_WEIGHTS = {
+WEIGHTS = {
     "evidence": 1.01,
     "cover_same": 1.837,
     "cover_across": 0.47,
@@ -35,7 +35,7 @@ _WEIGHTS = {
     "unknown_names": -0.226,
     "kind_missing": -0.066,
 }
-_BIAS = -1.321
+BIAS = -1.321
 # Below ANSWER the sources are taken not to answer; below CLEAR the answer says it may not.
 ANSWER = 0.35
 CLEAR = 0.6
@@ -60,7 +60,7 @@ class Relevance:
         self, question: Question, retrieval: Retrieval, sentences: Sequence[ScoredSentence]
     ) -> Judgement:
         found = features(question, retrieval, sentences)
-        z = _BIAS + sum(_WEIGHTS[name] * value for name, value in found.items())
+        z = BIAS + sum(WEIGHTS[name] * value for name, value in found.items())
         probability = 1 / (1 + math.exp(-z))
         # A question about a name the corpus does not contain anywhere ("What did Angela
         # Merkel say ...") is not answered from passages that merely share its topic.

@@ -160,7 +160,7 @@ def _quality(answerer: ExtractiveAnswerer, case: Case) -> float:
     _judgement, candidates = answerer.judge(case.item.text, case.retrieval)
     if not candidates:
         return 0.0
-    chosen = answerer._choose(candidates)
+    chosen = answerer.choose(candidates)
     text = " ".join(s.text for s in chosen)
     cites = any(contains_evidence(s.hit.chunk.text, case.item.evidence) for s in chosen)
     gold = contains_evidence(text, (case.item.answer,)) if case.item.answer else cites
@@ -196,10 +196,10 @@ def main() -> None:
                 mask = np.array([c.corpus == corpus for c in tune]) & (y == label)
                 weight[mask] = 1 / max(1, mask.sum())
         beta = fit(x, y, weight)
-        names = list(relevance._WEIGHTS)
-        relevance._WEIGHTS.update(zip(names, beta[:-1].round(3).tolist(), strict=True))
-        relevance._BIAS = float(beta[-1].round(3))
-        print("fitted on the tuning halves:", relevance._WEIGHTS, "bias", relevance._BIAS)
+        names = list(relevance.WEIGHTS)
+        relevance.WEIGHTS.update(zip(names, beta[:-1].round(3).tolist(), strict=True))
+        relevance.BIAS = float(beta[-1].round(3))
+        print("fitted on the tuning halves:", relevance.WEIGHTS, "bias", relevance.BIAS)
     print(f"relevance: answer at p >= {relevance.ANSWER}, clear at p >= {relevance.CLEAR}")
     report(answerer, all_cases)
 

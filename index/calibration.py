@@ -53,6 +53,10 @@ class Calibration:
         return cls(int(data["questions"]), float(data["mean"]), float(data["spread"]))
 
 
+# What a searcher without a manifest, or a corpus without vectors, reads similarities on.
+UNCALIBRATED = Calibration(0, 0.0, 1.0)
+
+
 def bank_questions() -> list[str]:
     """The shipped bank: one `lang<TAB>question` per line, # for comments."""
     text = resources.files("index").joinpath("data", BANK_FILE).read_text(encoding="utf-8")
@@ -66,7 +70,7 @@ def bank_questions() -> list[str]:
 def calibrate(store: VectorStore, queries: Vectors) -> Calibration:
     """The calibration of `store` from the bank's query vectors (one row per question)."""
     if len(store) == 0 or len(queries) == 0:
-        return Calibration(0, 0.0, 1.0)
+        return UNCALIBRATED
     best = np.array([float(store.search(q, 1)[0][0]) for q in queries])
     # Only a corpus of one repeated text could give no spread at all.
     return Calibration(len(best), float(best.mean()), max(float(best.std()), 1e-6))

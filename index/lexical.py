@@ -31,6 +31,7 @@ class LexicalIndex:
         self.analyzer = analyzer
         self._df = df
         self.size = size
+        self._known: dict[str, bool] = {}
 
     @classmethod
     def build(cls, chunks: Sequence[Chunk], *, compounds: bool = True) -> LexicalIndex:
@@ -85,8 +86,12 @@ class LexicalIndex:
         """Whether the corpus has `word`, or (for a name across languages) a word like it:
         the same first letters and mostly the same letters (Lithuania / Litauen, Seville /
         Sevilla, Basque / Baskerland), also as the first part of a compound."""
-        forms = (word, *EXONYMS.get(word.lower(), ()))
-        return any(self._has(form) for form in forms)
+        lowered = word.lower()
+        if lowered not in self._known:
+            forms = (word, *EXONYMS.get(lowered, ()))
+            # Letter-by-letter comparisons over the vocabulary are not cheap: once per word.
+            self._known[lowered] = any(self._has(form) for form in forms)
+        return self._known[lowered]
 
     def _has(self, word: str) -> bool:
         if any(self._df.get(t, 0) for t in self.analyzer.terms(word, "und") if t):

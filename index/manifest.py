@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from index.calibration import Calibration
+from index.calibration import UNCALIBRATED, Calibration
 from index.errors import IndexMismatchError
 
 # 4: the calibration of unanswerable questions (index/calibration.py) is in the manifest.
@@ -29,7 +29,7 @@ class Manifest:
     store: dict[str, Any]  # kind, reason and parameters of the vector index
     counts: dict[str, int]
     created_at: str
-    calibration: Calibration = field(default_factory=lambda: Calibration(0, 0.0, 1.0))
+    calibration: Calibration = UNCALIBRATED
     files: dict[str, str] = field(default_factory=dict)  # relative path -> sha256
     format: int = FORMAT
 

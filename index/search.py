@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from index.calibration import Calibration
+from index.calibration import UNCALIBRATED, Calibration
 from index.chunk import Chunk
 from index.directory import IndexDirectory
 from index.embedder import Embedder
@@ -49,10 +49,9 @@ class Retrieval:
 
     hits: list[Hit]
     evidence: float
-    # The calibration's spread: a unit for similarities that means the same with any embedder.
-    scale: float = 1.0
-    # The calibration's mean: where the best match of an unanswerable question lands.
-    baseline: float = 0.0
+    # Where unanswerable questions land on this corpus, and the unit that means the same
+    # with any embedder (its spread).
+    calibration: Calibration = field(default_factory=lambda: UNCALIBRATED)
     # How much of the query's wording the corpus knows (0..1), see LexicalIndex.coverage.
     coverage: float = 0.0
     # The query's words as index terms, with their idf (LexicalIndex.word_weights).
@@ -63,9 +62,13 @@ class Retrieval:
     # The headings of the pages the hits are on, by (doc_id, page): what section a sentence is in.
     headings: dict[tuple[str, int], tuple[Heading, ...]] = field(default_factory=dict)
 
+    @property
+    def scale(self) -> float:
+        return self.calibration.spread
+
     def deviations(self, similarity: float) -> float:
         """`similarity` in calibration spreads above what unanswerable questions reach."""
-        return (similarity - self.baseline) / self.scale
+        return self.calibration.standardise(similarity)
 
     def heading_of(self, doc_id: str, page: int, offset: int) -> Heading | None:
         return heading_before(self.headings.get((doc_id, page), ()), offset)
@@ -176,8 +179,7 @@ class HybridSearcher:
         return Retrieval(
             hits,
             self._evidence(dense),
-            self.calibration.spread,
-            self.calibration.mean,
+            self.calibration,
             coverage,
             words,
             tuple(n for n in self._lexical.analyzer.names(query) if not self._lexical.knows(n)),
@@ -204,7 +206,7 @@ class HybridSearcher:
 
     @property
     def calibration(self) -> Calibration:
-        return self.manifest.calibration if self.manifest else Calibration(0, 0.0, 1.0)
+        return self.manifest.calibration if self.manifest else UNCALIBRATED
 
     def _dense(
         self, query: str, k: int, allowed: npt.NDArray[np.bool_] | None

@@ -53,7 +53,7 @@ def test_a_published_index_carries_its_calibration(tmp_path: Path) -> None:
     retrieval = searcher.retrieve("international networks clusters", 3)
     best = max(h.dense_score or 0.0 for h in retrieval.hits)
     assert retrieval.evidence == pytest.approx(calibration.standardise(best))
-    assert retrieval.scale == calibration.spread and retrieval.baseline == calibration.mean
+    assert retrieval.calibration == calibration and retrieval.scale == calibration.spread
 
 
 def test_the_bank_is_embedded_once_per_model(tmp_path: Path) -> None:

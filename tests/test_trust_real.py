@@ -148,3 +148,27 @@ def test_claim_set_holds_its_measured_floor(assistant: Assistant) -> None:
     claims = result["claims"]["all"]
     assert claims["accuracy"] >= 0.5, claims
     assert claims["false_or_absent_called_supported"] <= 2, claims
+
+
+# A model's answer that fails verification is not the answer.
+
+
+def test_a_draft_that_fails_verification_is_set_aside_in_the_cli(
+    report_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.fake_openai import FakeOpenAI
+    from ui.cli import main
+
+    with FakeOpenAI(
+        reply="The EIT thinks regions should build 40 new airports by 2030 [1]."
+    ) as fake:
+        config = tmp_path / "llm.toml"
+        config.write_text(f'[llm]\nbackend = "openai"\nbase_url = "{fake.base_url}"\nmodel = "m"\n')
+        capsys.readouterr()
+        args = ["--config", str(config), "--data-dir", str(report_data), "ask"]
+        assert main([*args, "What does the EIT think regions should make use of?"]) == 0
+    out = capsys.readouterr().out
+    shown, _, draft = out.partition("the model's draft, set aside:")
+    assert "airports" in draft and "airports" not in shown
+    assert "EIT mener at regionene bør benytte" in shown and "[1]" in shown
+    assert "The model's answer was set aside" in shown

@@ -1,0 +1,140 @@
+"""Names in a claim against names in its evidence, across English and Norwegian.
+
+A name is found when the source has it, inflected ("Universitetet" / "Universitet"),
+or across languages as a cognate or exonym ("Lithuania" / "Litauen",
+"Commission" / "Europakommisjonen"). A name is also checked where it stands: next to
+its anchor, the nearest name before it that the source has exactly once, so that
+"Fitjar fra Universitetet i Oslo" against "Fitjar, Universitetet i Stavanger" is caught.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from index.analyzer import is_name
+from index.exonyms import EXONYMS, cognate
+
+Token = tuple[str, bool]  # a word, and whether it is a name
+
+_ROMAN_NUMERALS = frozenset("II III IV VI VII VIII IX XI XII".split())
+_MONTH_NAMES = frozenset(
+    "january february march april may june july august september october november december "
+    "januar februar mars mai juni juli oktober desember".split()
+)
+
+# How alike (difflib's ratio) two names must be across languages, beyond their first letters.
+_COGNATE = 0.6
+# Letters a name must share with a source word across languages (Lithuania / Litauen).
+_SAME_STEM = 3
+
+_TOKEN = re.compile(r"[^\W_][\w'’-]*")
+# Names this close to each other (in words) belong together: "Fitjar, Universitetet i Oslo".
+_TIED = 4
+# How far back in the claim a name's anchor may stand ("Rodríguez-Pose deltok i faglig
+# kapasitet som professor II ved Universitetet i Bergen").
+_ANCHOR_REACH = 12
+# How far after its anchor a tied name may stand in the source.
+_NEAR = _TIED + 2
+
+
+@dataclass(frozen=True)
+class NameConflict:
+    ours: str  # the claim's name
+    theirs: str | None  # what the source names in its place (None: nothing there)
+
+
+def name_conflict(claim: str, text: str, same_language: bool) -> NameConflict | None:
+    """A claim name the source ties to something else.
+
+    Each claim name is checked beside its anchor: the nearest name before it in
+    the claim that the source has exactly once. "Fitjar fra Universitetet i Oslo"
+    against "Fitjar, Universitetet i Stavanger" gives (Oslo, Stavanger).
+    """
+    claim_tokens = tokens(claim)
+    source_tokens = tokens(text)
+    for i, (word, name) in enumerate(claim_tokens):
+        if not name:
+            continue
+        anchor = _anchor(claim_tokens, i, source_tokens, same_language)
+        if anchor is None:
+            continue
+        near = [w for w, n in source_tokens[anchor + 1 : anchor + 1 + _NEAR] if n]
+        if any(same(word, other, same_language) for other in near):
+            continue
+        if not found(word, source_tokens, same_language):
+            # The source has another name where the claim has one it lacks (Bergen / Wasa).
+            theirs = next((o for o in near if not found(o, claim_tokens, same_language)), None)
+        else:
+            # Both names are in the source, tied the other way round (Oslo / Stavanger).
+            # A partner named after `word` in the claim, not the anchor's own group before it.
+            before = claim_tokens[max(0, i - _NEAR - 1) : i]
+            theirs = next(
+                (
+                    o
+                    for o in near
+                    if found(o, claim_tokens[i + 1 :], same_language)
+                    and not found(o, before, same_language)
+                ),
+                None,
+            )
+        return NameConflict(word, theirs)
+    return None
+
+
+def tokens(text: str, *, heading: bool = False) -> list[Token]:
+    """Words, and whether each is a name (in a heading the first word may be one too)."""
+    out = []
+    for position, match in enumerate(_TOKEN.finditer(text)):
+        word = match.group(0).strip("'’-").removesuffix("’s").removesuffix("'s")
+        # A sentence's or a quoted title's first word is capitalised anyway.
+        first = not heading and (
+            position == 0 or bool(re.search(r"([.!?:\n]\s*|['‘«\"“])$", text[: match.start()]))
+        )
+        # Numbers and months are compared as such, not as names.
+        name = (
+            is_name(word, first=first)
+            and len(word) > 1
+            and not any(c.isdigit() for c in word)
+            and word.lower() not in _MONTH_NAMES
+            and word not in _ROMAN_NUMERALS
+        )
+        out.append((word, name))
+    return out
+
+
+def _anchor(claim: list[Token], i: int, source: list[Token], same_language: bool) -> int | None:
+    """Where in the source the nearest claim name before token i stands, if it stands
+    there once (a name the source repeats anchors nothing)."""
+    for j in range(i - 1, max(-1, i - _ANCHOR_REACH - 1), -1):
+        word, name = claim[j]
+        if not name:
+            continue
+        places = [k for k, (other, _) in enumerate(source) if same(word, other, same_language)]
+        if len(places) == 1:
+            return places[0]
+    return None
+
+
+def found(word: str, tokens: list[Token], same_language: bool) -> bool:
+    return any(same(word, other, same_language) for other, _ in tokens)
+
+
+def same(a: str, b: str, same_language: bool) -> bool:
+    """The same word, allowing for inflection, and across languages for cognates and
+    compounds ("Commission" / "Europakommisjonen", "Lithuania" / "Litauen")."""
+    a, b = a.casefold(), b.casefold()
+    if a == b:
+        return True
+    if min(len(a), len(b)) >= 5 and a[:-2] == b[: len(a) - 2]:
+        return True  # Universitetet / Universitet, Nordland / Nordlands
+    if same_language:
+        return False
+    if b in EXONYMS.get(a, ()) or a in EXONYMS.get(b, ()):
+        return True
+    x, y = cognate(a), cognate(b)
+    if (len(x) >= 6 and x in y) or (len(y) >= 6 and y in x):
+        return True
+    # Names change their endings across languages: Litauen / Lithuania, Sevilla / Seville.
+    return x[:_SAME_STEM] == y[:_SAME_STEM] and SequenceMatcher(None, x, y).ratio() >= _COGNATE
