@@ -53,15 +53,6 @@ class LexicalIndex:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self._bm25.get_scores(terms), dtype=np.float32)
 
-    def word_weights(self, query: str) -> tuple[tuple[tuple[str, ...], float], ...]:
-        """Each query word as its index terms (both stemmers) and its idf in this corpus."""
-        weights = []
-        for word in dict.fromkeys(self.analyzer.words(query)):
-            forms = tuple(t for t in self.analyzer.terms(word, "und") if t)
-            df = max((self._df.get(t, 0) for t in forms), default=0)
-            weights.append((forms, math.log(1 + max(self.size, 1) / max(df, 1))))
-        return tuple(weights)
-
     def coverage(self, query: str) -> float:
         """The idf-weighted share of the query's words that occur in the corpus.
 

@@ -54,8 +54,6 @@ class Retrieval:
     calibration: Calibration = field(default_factory=lambda: UNCALIBRATED)
     # How much of the query's wording the corpus knows (0..1), see LexicalIndex.coverage.
     coverage: float = 0.0
-    # The query's words as index terms, with their idf (LexicalIndex.word_weights).
-    words: tuple[tuple[tuple[str, ...], float], ...] = ()
     # Names in the query that occur nowhere in the corpus (not even by their first letters,
     # as names change their endings across languages: Litauen / Lithuania).
     unknown_names: tuple[str, ...] = ()
@@ -175,13 +173,11 @@ class HybridSearcher:
         )
         position = {c: j for j, c in enumerate(candidates)}
         hits = [self._hit(i, float(fused[position[i]]), ranks, views) for i in order]
-        words = self._lexical.word_weights(query)
         return Retrieval(
             hits,
             self._evidence(dense),
             self.calibration,
             coverage,
-            words,
             tuple(n for n in self._lexical.analyzer.names(query) if not self._lexical.knows(n)),
             {
                 (h.chunk.doc_id, h.chunk.page): self._headings(h.chunk.doc_id, h.chunk.page)
