@@ -101,9 +101,20 @@ class ExtractiveClaimChecker:
             )
             return self._result(claim, lang, nothing, 0.9, None)
         claim_facts = facts_of(claim)
+        claim_lang = detect_language(claim)
         headings = [h for found in retrieval.headings.values() for h in found]
         findings = [
-            (self._judge(claim, claim_facts, c, retrieval.unknown_names, headings), c)
+            (
+                self._judge(
+                    claim,
+                    claim_facts,
+                    c,
+                    claim_lang == c.sentence.hit.chunk.lang,
+                    retrieval.unknown_names,
+                    headings,
+                ),
+                c,
+            )
             for c in contexts
         ]
         best = contexts[0].similarity
@@ -127,32 +138,35 @@ class ExtractiveClaimChecker:
         claim: str,
         facts: Facts,
         context: Context,
+        same_language: bool,
         unknown: tuple[str, ...],
         headings: Sequence[Heading],
     ) -> Finding:
         similarity = context.similarity
-        same_language = detect_language(claim) == context.sentence.hit.chunk.lang
         window = facts_of(context.text)
         sentence = facts_of(context.sentence.text)
+        tied = name_conflict(claim, context.text, same_language)
         if similarity >= CONTRADICTED_AT:
             conflict = _conflict(facts, context, window, sentence, same_language)
             if conflict is not None:
                 return conflict
-            swapped = name_conflict(claim, context.text, same_language)
-            if swapped is not None and swapped.theirs is not None:
-                return _says(swapped.ours, swapped.theirs)
+            if tied is not None and tied.theirs is not None:
+                return _says(tied.ours, tied.theirs)
+        if same_language:
+            close = similarity >= SUPPORTED_AT
+            covered = self._coverage(claim, context.text) >= WORD_COVERAGE
+        else:
+            # Without shared words, only a match that clearly stands out certifies.
+            close = similarity >= SUPPORTED_ACROSS_AT
+            covered = similarity - context.runner_up >= _LEAD_ACROSS
         # "The source says this of someone else" (the speaker of another section): only
         # when the rest of the claim aligns, else it is a claim the sources do not make.
-        if same_language:
-            aligned = (
-                similarity >= SUPPORTED_AT
-                and self._coverage(claim, context.text, names=False) >= _REST_COVERAGE
-            )
-        else:
-            aligned = (
-                similarity >= SUPPORTED_ACROSS_AT and similarity - context.runner_up >= _LEAD_ACROSS
-            )
-        if aligned:
+        rest = (
+            self._coverage(claim, context.text, names=False) >= _REST_COVERAGE
+            if same_language
+            else covered
+        )
+        if close and rest:
             elsewhere = _named_elsewhere(claim, context, same_language, unknown, headings)
             if elsewhere is not None:
                 return _says(*elsewhere)
@@ -163,14 +177,6 @@ class ExtractiveClaimChecker:
                 f"the sources do not mention {missing} [1]",
                 f"kildene nevner ikke {missing} [1]",
             )
-        if same_language:
-            covered = self._coverage(claim, context.text) >= WORD_COVERAGE
-            close = similarity >= SUPPORTED_AT
-        else:
-            # Without shared words, only a match that clearly stands out certifies.
-            covered = similarity - context.runner_up >= _LEAD_ACROSS
-            close = similarity >= SUPPORTED_ACROSS_AT
-        tied = name_conflict(claim, context.text, same_language)
         if tied is not None:
             return Finding(
                 "not_in_sources",

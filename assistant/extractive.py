@@ -55,7 +55,17 @@ class ExtractiveAnswerer:
         return self.relevance.judge(asked, retrieval, candidates), candidates
 
     def answer(self, question: str, retrieval: Retrieval, lang: str) -> Answer:
-        judgement, candidates = self.judge(question, retrieval)
+        return self.quote(question, retrieval, lang, *self.judge(question, retrieval))
+
+    def quote(
+        self,
+        question: str,
+        retrieval: Retrieval,
+        lang: str,
+        judgement: Judgement,
+        candidates: list[ScoredSentence],
+    ) -> Answer:
+        """The answer from candidates already judged (`judge`)."""
         if not candidates or not judgement.answer:
             return not_answered(question, retrieval, lang, self.name)
         chosen = self.choose(candidates)

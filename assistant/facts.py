@@ -118,9 +118,7 @@ def facts_of(text: str) -> Facts:
 
 def _numbers(text: str) -> dict[str, frozenset[str]]:
     found: dict[str, set[str]] = {}
-    days = {m.start(1) for m in _DAYS.finditer(text)} | {
-        m.start(2) for m in _DAYS.finditer(text) if m.group(2)
-    }
+    days = {m.start(group) for m in _DAYS.finditer(text) for group in (1, 2) if m.group(group)}
     for match in _NUMBER.finditer(text):
         if match.start(1) in days:
             found.setdefault("day", set()).add(match.group(1))

@@ -12,7 +12,9 @@ from assistant.claims import ExtractiveClaimChecker
 from assistant.extractive import ExtractiveAnswerer, not_answered
 from assistant.llm import LLM, LLMError
 from assistant.output import attach_markers, clean_output, markers, strip_markers
+from assistant.passages import ScoredSentence
 from assistant.prompts import answer_messages, claim_messages, new_tag
+from assistant.relevance import Judgement
 from assistant.support import SupportChecker, SupportSession
 from assistant.texts import DRAFT_SET_ASIDE, NOT_ANSWERED, text_for
 from index.hit import Hit
@@ -64,8 +66,8 @@ class LLMAnswerer:
         hits = retrieval.hits[: self._passages]
         # The same decision as without a model: a model is not asked what the sources
         # do not answer (it would answer anyway).
-        judgement, _ = self._fallback.judge(question, retrieval)
-        if not hits or not judgement.answer:
+        judged = self._fallback.judge(question, retrieval)
+        if not hits or not judged[0].answer:
             yield not_answered(question, retrieval, lang, self.name)
             return
         sentinel = text_for(NOT_ANSWERED, lang)
@@ -75,10 +77,16 @@ class LLMAnswerer:
         for piece in self._llm.stream(messages, max_tokens=self._max_tokens):
             raw += piece
             yield Draft(clean_output(raw, allowed)[0])
-        yield self._finish(question, raw, hits, retrieval, lang)
+        yield self._finish(question, raw, hits, retrieval, lang, judged)
 
     def _finish(
-        self, question: str, raw: str, hits: Sequence[Hit], retrieval: Retrieval, lang: str
+        self,
+        question: str,
+        raw: str,
+        hits: Sequence[Hit],
+        retrieval: Retrieval,
+        lang: str,
+        judged: tuple[Judgement, list[ScoredSentence]],
     ) -> Answer:
         text, removed = clean_output(raw.strip(), {h.url for h in hits if h.url})
         text = attach_markers(text)
@@ -117,7 +125,7 @@ class LLMAnswerer:
         body = " ".join(parts)
         unsupported = sum(not s.supported for s in sentences)
         if sentences and unsupported * 2 > len(sentences):
-            return self._set_aside(question, retrieval, lang, body, notes)
+            return self._set_aside(question, retrieval, lang, judged, body, notes)
         return Answer(
             question,
             body,
@@ -131,9 +139,15 @@ class LLMAnswerer:
         )
 
     def _set_aside(
-        self, question: str, retrieval: Retrieval, lang: str, draft: str, notes: list[str]
+        self,
+        question: str,
+        retrieval: Retrieval,
+        lang: str,
+        judged: tuple[Judgement, list[ScoredSentence]],
+        draft: str,
+        notes: list[str],
     ) -> Answer:
-        quoted = self._fallback.answer(question, retrieval, lang)
+        quoted = self._fallback.quote(question, retrieval, lang, *judged)
         return replace(
             quoted,
             backend=f"{self.name}+extractive",

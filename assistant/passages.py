@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from assistant.answer import Citation, Evidence
@@ -94,7 +94,7 @@ def scored_sentences(
 ) -> list[ScoredSentence]:
     """Every sentence of the first `passages` hits, best first, each page position once.
 
-    A sentence's score is the mean of its own similarity and its passage's
+    A sentence's score mixes its own similarity (OWN_SHARE) with its passage's
     (a sentence rarely answers alone what its paragraph answers), plus a share
     for the question's salient words it (or its section's heading) holds, plus
     a share for holding the kind of thing asked for, less a little for a
@@ -102,6 +102,14 @@ def scored_sentences(
     """
     found: dict[tuple[str, int, int], ScoredSentence] = {}
     scale = retrieval.scale
+    terms_of: dict[Heading, frozenset[str]] = {}
+
+    def heading_terms(heading: Heading) -> frozenset[str]:
+        # Every sentence of a section shares its heading: analyse it once.
+        if heading not in terms_of and analyzer is not None:
+            terms_of[heading] = frozenset(analyzer.terms(heading.text, "und"))
+        return terms_of.get(heading, frozenset())
+
     for rank, hit in enumerate(retrieval.hits[:passages], start=1):
         base = hit.dense_score if hit.dense_score is not None else 0.0
         scored = {(s.start, s.end): s.score for s in hit.sentences}
@@ -116,14 +124,15 @@ def scored_sentences(
             similarity = scored.get((start, end), base - unscored)
             heading = retrieval.heading_of(hit.chunk.doc_id, hit.chunk.page, page_start)
             is_heading = any(a <= page_start and page_end <= b for a, b in heading_spans)
-            cover = kind_ok = 0.0
+            cover, kind_ok = 0.0, False
             if question is not None and analyzer is not None:
-                own = _cover(question.terms, text, heading, is_heading, analyzer)
+                above = () if heading is None or is_heading else heading_terms(heading)
+                own = _cover(question.terms, text, above, analyzer)
                 # "Samme dag ble Christian Frederik valgt til konge." answers what the
                 # sentence before it names: a sentence shares in its predecessor's words.
                 cover = max(own, _PREVIOUS_SHARE * previous_cover)
                 previous_cover = own
-                kind_ok = float(holds_kind(question.kind, text))
+                kind_ok = holds_kind(question.kind, text)
             score = (
                 (OWN_SHARE * similarity + (1 - OWN_SHARE) * base) / scale
                 - _heading_penalty(text)
@@ -142,7 +151,7 @@ def scored_sentences(
                 similarity,
                 score,
                 cover,
-                bool(kind_ok),
+                kind_ok,
                 heading,
                 is_heading,
             )
@@ -155,18 +164,12 @@ def by_similarity(sentences: Sequence[ScoredSentence]) -> list[ScoredSentence]:
     return sorted(sentences, key=lambda s: (-s.similarity, s.rank, s.start))
 
 
-def _cover(
-    terms: Sequence[Term],
-    text: str,
-    heading: Heading | None,
-    is_heading: bool,
-    analyzer: Analyzer,
-) -> float:
+def _cover(terms: Sequence[Term], text: str, above: Collection[str], analyzer: Analyzer) -> float:
+    """The weighted share of `terms` in `text`, or (for less) in its heading's terms."""
     total = sum(t.weight for t in terms)
     if not total:
         return 0.0
     own = set(analyzer.terms(text, "und"))
-    above = set() if heading is None or is_heading else set(analyzer.terms(heading.text, "und"))
     found = 0.0
     for term in terms:
         if any(f in own for f in term.forms):

@@ -51,7 +51,7 @@ class Retrieval:
     evidence: float
     # Where unanswerable questions land on this corpus, and the unit that means the same
     # with any embedder (its spread).
-    calibration: Calibration = field(default_factory=lambda: UNCALIBRATED)
+    calibration: Calibration = UNCALIBRATED
     # How much of the query's wording the corpus knows (0..1), see LexicalIndex.coverage.
     coverage: float = 0.0
     # Names in the query that occur nowhere in the corpus (not even by their first letters,
