@@ -27,7 +27,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.answer import ClaimResult
-from assistant.facts import Facts, facts_of, month_name, opposed_poles, pole_words
+from assistant.facts import (
+    Facts,
+    facts_of,
+    month_name,
+    negated_where,
+    opposed_poles,
+    pole_word,
+)
 from assistant.names import found, name_conflict, same, tokens
 from assistant.passages import ScoredSentence, by_similarity, scored_sentences
 from index.analyzer import Analyzer
@@ -107,9 +114,13 @@ class ExtractiveClaimChecker:
             (
                 self._judge(
                     claim,
+                    claim_lang,
                     claim_facts,
                     c,
-                    claim_lang == c.sentence.hit.chunk.lang,
+                    # The sentence's own language: a chunk may mix an English title with
+                    # Norwegian text.
+                    claim_lang
+                    == detect_language(c.sentence.text, default=c.sentence.hit.chunk.lang),
                     retrieval.unknown_names,
                     headings,
                 ),
@@ -136,6 +147,7 @@ class ExtractiveClaimChecker:
     def _judge(
         self,
         claim: str,
+        claim_lang: str,
         facts: Facts,
         context: Context,
         same_language: bool,
@@ -145,9 +157,11 @@ class ExtractiveClaimChecker:
         similarity = context.similarity
         window = facts_of(context.text)
         sentence = facts_of(context.sentence.text)
-        tied = name_conflict(claim, context.text, same_language)
+        # Across languages the claim's descriptive capitalised words are translated.
+        across = None if same_language else _wordfreq_language(claim_lang)
+        tied = name_conflict(claim, context.text, same_language, across)
         if similarity >= CONTRADICTED_AT:
-            conflict = _conflict(facts, context, window, sentence, same_language)
+            conflict = _conflict(claim, facts, context, window, sentence, same_language)
             if conflict is not None:
                 return conflict
             if tied is not None and tied.theirs is not None:
@@ -167,10 +181,19 @@ class ExtractiveClaimChecker:
             else covered
         )
         if close and rest:
-            elsewhere = _named_elsewhere(claim, context, same_language, unknown, headings)
+            # Only a claim that otherwise says what the sentence says is attributed to a
+            # name in the sentence itself; a section's speaker needs less.
+            aligned = (
+                covered
+                if not same_language
+                else self._coverage(claim, context.text, names=False) >= WORD_COVERAGE
+            ) and facts.all_numbers() <= window.all_numbers()
+            elsewhere = _named_elsewhere(
+                claim, context, same_language, unknown, headings, across, aligned
+            )
             if elsewhere is not None:
                 return _says(*elsewhere)
-        missing = _unverified(claim, facts, context.text, window, same_language)
+        missing = _unverified(claim, facts, context.text, window, same_language, across)
         if missing:
             return Finding(
                 "not_in_sources",
@@ -246,18 +269,14 @@ def _named_elsewhere(
     same_language: bool,
     unknown: tuple[str, ...],
     headings: Sequence[Heading],
+    across: str | None,
+    aligned: bool,
 ) -> tuple[str, str] | None:
     """A statement the source makes of someone else: the claim's names are not in the
     evidence but are in the corpus (so the claim attributes it to the wrong one), and the
-    evidence's section is headed by another name (the speaker of a presentation)."""
-    heading = context.sentence.heading
-    if heading is None:
-        return None
-    speakers = {
-        w.casefold() for h in headings for w, name in tokens(h.text, heading=True)[:3] if name
-    }
+    evidence names another: its section's speaker, or a name in the sentence or beside it."""
     source = tokens(context.text)
-    claim_tokens = tokens(claim)
+    claim_tokens = tokens(claim, across=across)
     missing = [
         w
         for w, name in claim_tokens
@@ -266,18 +285,42 @@ def _named_elsewhere(
         and not found(w, source, same_language)
         and not any(same(w, u, True) for u in unknown)
     ]
-    # Only a speaker is "someone else": a name heading a section (its first words).
-    if not any(m.casefold() in speakers for m in missing):
+    if not missing:
         return None
-    others = [
-        w
-        for w, name in tokens(heading.text, heading=True)
-        if name and not found(w, claim_tokens, same_language)
-    ]
+    heading = context.sentence.heading
+    speakers = {
+        w.casefold() for h in headings for w, name in tokens(h.text, heading=True)[:3] if name
+    }
+    # The speaker of another section (a name heading a section: its first words).
+    if heading is not None and any(m.casefold() in speakers for m in missing):
+        place = tokens(heading.text, heading=True)
+    elif aligned:
+        # The sentence and its neighbours (a quote's speaker often follows it), not the
+        # section's heading.
+        place = tokens(_nearest_first(_without_heading(context.text, heading), context))
+    else:
+        return None
+    others = [w for w, name in place if name and not found(w, claim_tokens, same_language)]
     return (" ".join(missing[:2]), " ".join(others[:2])) if others else None
 
 
+def _nearest_first(text: str, context: Context) -> str:
+    """The sentence, what follows it, then what precedes it."""
+    at = text.find(context.sentence.text)
+    if at < 0:
+        return text
+    end = at + len(context.sentence.text)
+    return f"{text[at:end]}\n{text[end:]}\n{text[:at]}"
+
+
+def _without_heading(text: str, heading: Heading | None) -> str:
+    if heading is not None and text.startswith(heading.text + "\n"):
+        return text[len(heading.text) + 1 :]
+    return text
+
+
 def _conflict(
+    claim: str,
     facts: Facts,
     context: Context,
     window: Facts,
@@ -298,13 +341,16 @@ def _conflict(
             )
     opposed = opposed_poles(facts, sentence)
     if opposed:
-        ours, theirs = opposed[0]
+        ours = pole_word(opposed[0][0], claim)
+        theirs = pole_word(opposed[0][1], context.sentence.text)
         return Finding(
             "contradicted",
-            f"the claim says '{pole_words(ours)}'; the source says '{pole_words(theirs)}' [1]",
-            f"påstanden sier '{pole_words(ours)}'; kilden sier '{pole_words(theirs)}' [1]",
+            f"the claim says '{ours}'; the source says '{theirs}' [1]",
+            f"påstanden sier '{ours}'; kilden sier '{theirs}' [1]",
         )
-    if facts.negated != sentence.negated and (same_language or context.similarity >= SUPPORTED_AT):
+    # In the claim's language, only a negation of what the claim says counts.
+    negated = negated_where(claim, context.sentence.text) if same_language else sentence.negated
+    if facts.negated != negated and (same_language or context.similarity >= SUPPORTED_AT):
         return Finding(
             "contradicted", "the source says the opposite [1]", "kilden sier det motsatte [1]"
         )
@@ -317,15 +363,21 @@ def _shown(kind: str, values: list[str], lang: str) -> str:
     return ", ".join(values)
 
 
-def _unverified(claim: str, facts: Facts, text: str, window: Facts, same_language: bool) -> str:
+def _unverified(
+    claim: str, facts: Facts, text: str, window: Facts, same_language: bool, across: str | None
+) -> str:
     numbers = sorted(facts.all_numbers() - window.all_numbers())
     source = tokens(text)
     names = [
         word
-        for word, name in tokens(claim)
+        for word, name in tokens(claim, across=across)
         if name and not word.isdigit() and not found(word, source, same_language)
     ]
     return ", ".join(dict.fromkeys([*numbers, *names]))
+
+
+def _wordfreq_language(lang: str) -> str:
+    return "en" if lang == "en" else "nb"
 
 
 def _confidence(verdict: str, similarity: float) -> float:

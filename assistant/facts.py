@@ -41,10 +41,12 @@ _POLES = {
     "outside": "outside external externally beyond utenfor ekstern eksterne utenlands".split(),
     "all": "entirely only solely exclusively wholly fully kun utelukkende helt".split(),
     "part": "partly partially part parts deler delvis del".split(),
-    "more": "more increase increased increasing higher greater larger growing mer økte økende "
-    "øke høyere større flere".split(),
-    "less": "less decrease decreased decreasing lower smaller fewer declining mindre reduserte "
-    "redusere lavere færre synkende".split(),
+    "more": "more increase increased increases increasing higher greater larger growing grew "
+    "grown grows rose risen rises mer meir økte økt øker økende øke økning auka aukar auke "
+    "steg steget stiger vokste vokst høyere større flere fleire".split(),
+    "less": "less decrease decreased decreases decreasing lower smaller fewer declining declined "
+    "fell fallen dropped shrank mindre reduserte redusert redusere reduksjon lavere færre "
+    "synkende sank sunket synker falt faller nedgang minket minsket minka".split(),
     "good": "good positive successful best god godt gode positiv positivt vellykket beste".split(),
     "bad": "bad negative unsuccessful worst poor dårlig dårlige negativ negativt mislykket "
     "verste".split(),
@@ -58,6 +60,16 @@ _POLES = {
     "small": "small smaller smallest little liten lite små mindre minste".split(),
     "strong": "strong stronger strongly sterk sterke sterkt".split(),
     "weak": "weak weaker weakly svak svake svakt".split(),
+    "win": "won wins win winning victory vant vinner vinne seier".split(),
+    "lose": "lost loses lose losing defeat tapte taper tape tap".split(),
+    "open": "open opened opens åpen åpent åpne åpnet åpner opna".split(),
+    "closed": "closed closes stengt stengte stenger stengde lukket lukka".split(),
+    "allowed": "allowed permitted legal tillatt tillatte lovlig".split(),
+    "forbidden": "forbidden banned prohibited illegal forbudt forbudte ulovlig".split(),
+    "north": "north northern nord nordlige".split(),
+    "south": "south southern sør sørlige".split(),
+    "east": "east eastern øst østlige".split(),
+    "west": "west western vest vestlige".split(),
     "public": "public offentlig offentlige".split(),
     "private": "private privat private".split(),
 }
@@ -80,6 +92,16 @@ _OPPOSITE = {
     "weak": "strong",
     "public": "private",
     "private": "public",
+    "win": "lose",
+    "lose": "win",
+    "open": "closed",
+    "closed": "open",
+    "allowed": "forbidden",
+    "forbidden": "allowed",
+    "north": "south",
+    "south": "north",
+    "east": "west",
+    "west": "east",
 }
 _WORD_POLE = {w: pole for pole, words in _POLES.items() for w in words}
 # Capitalised at a sentence's start before a name ("The EU", "Den OECD-baserte"): not names.
@@ -168,6 +190,21 @@ def _negated(text: str) -> bool:
     return any(w in _NEGATION or w.endswith("n't") for w in _words(text))
 
 
+# Where a sentence's clauses part: "Hun ber folk holde seg unna, og ikke kjøre gjennom vann".
+_CLAUSE = re.compile(r"[,;:]\s*|\s+(?:og|men|eller|and|but|or)\s+", re.IGNORECASE)
+
+
+def negated_where(claim: str, text: str) -> bool:
+    """Whether `text` negates what it shares with `claim`: a clause with a negation, most of
+    whose words the claim has (a negation elsewhere in the sentence says nothing of it)."""
+    said = set(_words(claim))
+    for clause in _CLAUSE.split(text):
+        words = [w for w in _words(clause) if w not in _NEGATION and len(w) > 2]
+        if _negated(clause) and words and sum(w in said for w in words) / len(words) >= 0.5:
+            return True
+    return False
+
+
 def _poles(text: str) -> frozenset[str]:
     return frozenset(_WORD_POLE[w] for w in _words(text) if w in _WORD_POLE)
 
@@ -181,8 +218,9 @@ def opposed_poles(claim: Facts, evidence: Facts) -> list[tuple[str, str]]:
     ]
 
 
-def pole_words(pole: str) -> str:
-    return _POLES[pole][0]
+def pole_word(pole: str, text: str) -> str:
+    """The word of `text` that carries `pole` ("sunket" for less), else the pole's name."""
+    return next((w for w in _words(text) if _WORD_POLE.get(w) == pole), _POLES[pole][0])
 
 
 def month_name(number: str, lang: str) -> str:

@@ -56,8 +56,9 @@ def _ends_sentence(text: str, dot: int, end: int) -> bool:
     token = word.group(1).lower().lstrip("(«“\"'") if word else ""
     if token in _ABBREVIATIONS or token.rstrip(".") in _ABBREVIATIONS:
         return False
-    # Initials ("A. Smith") and ordinals ("25. september") are not sentence ends.
-    return not (len(token) == 1 and token.isalpha()) and not (token.isdigit() and len(token) <= 2)
+    # Initials ("A. Smith", "D.W. Griffith") and ordinals ("25. september") are not ends.
+    initials = re.fullmatch(r"[^\W\d_](?:\.[^\W\d_]){0,2}", token) is not None
+    return not initials and not (token.isdigit() and len(token) <= 2)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:

@@ -26,6 +26,15 @@ def test_abbreviations_initials_and_dates_do_not_end_sentences() -> None:
     ]
 
 
+def test_chained_initials_do_not_end_a_sentence_but_an_acronym_may() -> None:
+    text = "Sammen med D.W. Griffith grunnla han selskapet. Det gikk bra i EU. Så dro han."
+    assert _sentences(text) == [
+        "Sammen med D.W. Griffith grunnla han selskapet.",
+        "Det gikk bra i EU.",
+        "Så dro han.",
+    ]
+
+
 def test_quotes_and_lines() -> None:
     text = (
         "S3 besvarer spørsmålet: «Hva kan gjøres?» Innsikten er klar.\n"

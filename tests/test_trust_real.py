@@ -140,14 +140,25 @@ def test_claims_by_error_class(assistant: Assistant, claim: str, verdict: str, s
     assert says in result.reason
 
 
-def test_claim_set_holds_its_measured_floor(assistant: Assistant) -> None:
-    """Measured 0.65 (tuning half) and 0.51 (validation half) three-way accuracy, with 2 of 48
-    false or absent claims called supported; issue 8 asks 0.85 and none (work continues)."""
-    items = load_items(DATA / "report-claims.jsonl")
+@pytest.mark.parametrize(
+    ("name", "accuracy", "false_supported"),
+    [
+        # Measured 0.65 (tuning half) and 0.53 (validation half), 2 of 45 false or absent
+        # claims called supported.
+        ("report-claims.jsonl", 0.5, 2),
+        # Written later and never looked at item by item: 0.60 and 0.61, 2 of 38.
+        ("report-claims-holdout.jsonl", 0.55, 2),
+    ],
+)
+def test_claim_sets_hold_their_measured_floor(
+    assistant: Assistant, name: str, accuracy: float, false_supported: int
+) -> None:
+    """Issue 8 asks 0.85 and none called supported: work continues."""
+    items = load_items(DATA / name)
     result = evaluate_answers(items, assistant.ask, lambda c: assistant.check(c)[0]).to_json()
     claims = result["claims"]["all"]
-    assert claims["accuracy"] >= 0.5, claims
-    assert claims["false_or_absent_called_supported"] <= 2, claims
+    assert claims["accuracy"] >= accuracy, claims
+    assert claims["false_or_absent_called_supported"] <= false_supported, claims
 
 
 # A model's answer that fails verification is not the answer.

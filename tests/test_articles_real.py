@@ -1,0 +1,66 @@
+"""Claims and answers on a small corpus of news articles written for these tests
+(tests/data/articles), with the real models: quotes attributed to the wrong person, opposite
+verbs, negations elsewhere in a sentence, and an article's subsections."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from assistant.assistant import Assistant
+from ui import wiring
+from ui.cli import main
+from ui.config import load_config
+
+ARTICLES = Path(__file__).resolve().parent / "data" / "articles"
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    folder = tmp_path_factory.mktemp("articles-data")
+    assert main(["--data-dir", str(folder), "ingest", "--offline", str(ARTICLES)]) == 0
+    config = load_config(None, {"KILDE_PATHS__DATA_DIR": str(folder)})
+    return wiring.assistant(config, os.environ)
+
+
+def test_a_quote_given_to_the_wrong_person_names_who_said_it(assistant: Assistant) -> None:
+    # The quote's sentence names nobody; the next one says who said it.
+    result = assistant.check(
+        "Per Olav Lunde sa at man ikke har sett så mye nedbør i september siden målingene startet."
+    )[0]
+    assert result.verdict == "contradicted", result
+    assert "Haugland" in result.reason
+
+
+@pytest.mark.parametrize(
+    ("claim", "ours", "theirs"),
+    [
+        ("Marte Solberg sier at utlånet har sunket hvert år siden 2015.", "sunket", "økt"),
+        ("Kari Vindheim tapte 100 meter på Bislett torsdag kveld.", "tapte", "vant"),
+    ],
+)
+def test_an_opposite_verb_is_a_contradiction_named_in_the_reason(
+    assistant: Assistant, claim: str, ours: str, theirs: str
+) -> None:
+    result = assistant.check(claim)[0]
+    assert result.verdict == "contradicted", result
+    assert f"'{ours}'" in result.reason and f"'{theirs}'" in result.reason
+
+
+def test_a_negation_counts_only_where_it_negates_the_claim(assistant: Assistant) -> None:
+    # "... holde seg unna elvebreddene og ikke kjøre gjennom vann": the "ikke" is not about
+    # keeping away from the river banks ...
+    kept_away = assistant.check("Haugland ber folk holde seg unna elvebreddene.")[0]
+    assert kept_away.verdict == "supported", kept_away
+    # ... but it is about driving through water.
+    drive = assistant.check("Haugland ber folk kjøre gjennom vann på veien.")[0]
+    assert drive.verdict == "contradicted", drive
+
+
+def test_an_answer_may_come_from_an_articles_subsection(assistant: Assistant) -> None:
+    # The title names Vindheim; the quote is under a subheading that names nobody.
+    answer = assistant.ask("Hvordan synes Kari Vindheim det er å vinne på hjemmebane?")
+    assert answer.answered
+    assert "deilig" in answer.text

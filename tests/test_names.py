@@ -1,0 +1,46 @@
+"""Names in claims against names in sources, across English and Norwegian."""
+
+from __future__ import annotations
+
+from assistant.names import name_conflict, same, tokens
+
+
+def _names(text: str, across: str | None = None) -> list[str]:
+    return [w for w, name in tokens(text, across=across) if name]
+
+
+def test_an_institutions_descriptive_words_are_not_names_across_languages() -> None:
+    claim = "The report says the Ministry of Local Government met the University of Manchester."
+    # Compared in its own language every capitalised word is a name ...
+    assert {"Ministry", "Local", "Government", "Manchester"} <= set(_names(claim))
+    # ... across languages "Ministry of Local Government" is translated, Manchester is not.
+    across = _names(claim, across="en")
+    assert "Manchester" in across
+    assert not {"Ministry", "Local", "Government", "University"} & set(across)
+
+
+def test_countries_and_acronyms_stay_names_however_common() -> None:
+    assert _names("The delegation came from Norway and the EU.", across="en") == ["Norway", "EU"]
+
+
+def test_exonyms_are_found_inflected() -> None:
+    assert same("Norway", "Norges", False)
+    assert same("Norway", "Noreg", False)
+    assert not same("Norway", "Norges", True)  # in one language a name is spelt one way
+    assert not same("Sweden", "Norges", False)
+
+
+def test_a_name_tied_to_another_in_the_source_is_a_conflict() -> None:
+    source = (
+        "Rune Dahl Fitjar, Universitetet i Stavanger, og Fulvio Castellacci, Universitetet i Oslo"
+    )
+    # Bergen is not in the source; beside Fitjar it names Stavanger.
+    conflict = name_conflict("Professor Fitjar fra Universitetet i Bergen deltok.", source, True)
+    assert conflict is not None
+    assert (conflict.ours, conflict.theirs) == ("Bergen", "Stavanger")
+    # Oslo is, but tied to Castellacci.
+    conflict = name_conflict("Professor Fitjar fra Universitetet i Oslo deltok.", source, True)
+    assert conflict is not None
+    assert conflict.ours == "Oslo"
+    right = "Professor Fitjar fra Universitetet i Stavanger deltok."
+    assert name_conflict(right, source, True) is None
