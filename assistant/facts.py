@@ -31,6 +31,18 @@ _DAYS = re.compile(
     r"\b(\d{1,2})(?:\.?\s*[-–]\s*(\d{1,2}))?\.?\s+(?:" + "|".join(_EN_MONTHS + _NO_MONTHS) + r")\b",
     re.IGNORECASE,
 )
+# Ordinals, alone or starting a compound ("fjerdeplass", "tredjeplassen"): a place, a
+# frequency ("hvert tredje år"). "andre" also means "others", so only "annet"/"annen" count.
+_ORDINALS = {
+    "første": "1", "first": "1", "annet": "2", "annen": "2", "second": "2", "tredje": "3",
+    "third": "3", "fjerde": "4", "fourth": "4", "femte": "5", "fifth": "5", "sjette": "6",
+    "sixth": "6", "sjuende": "7", "syvende": "7", "seventh": "7", "åttende": "8",
+    "eighth": "8", "niende": "9", "ninth": "9", "tiende": "10", "tenth": "10",
+}  # fmt: skip
+_ORDINAL = re.compile(
+    r"\b(" + "|".join(sorted(_ORDINALS, key=len, reverse=True)) + r")(plass\w*|hvert?)?\b",
+    re.IGNORECASE,
+)
 _ROMAN = {"II": "2", "III": "3", "IV": "4", "VI": "6", "VII": "7", "VIII": "8", "IX": "9"}
 _NEGATION = frozenset(
     "not no never none neither nor cannot without ikke aldri ingen intet verken uten".split()
@@ -160,6 +172,8 @@ def _numbers(text: str) -> dict[str, frozenset[str]]:
     for word, value in _ROMAN.items():
         if re.search(rf"\b{word}\b", text):
             found.setdefault("number", set()).add(value)
+    for match in _ORDINAL.finditer(text):
+        found.setdefault("ordinal", set()).add(_ORDINALS[match.group(1).lower()])
     for word in re.findall(r"[a-zA-Z]+", text):
         month = _MONTHS.get(word) or _MONTHS.get(word.lower() if word.islower() else "")
         if month:
@@ -194,15 +208,23 @@ def _negated(text: str) -> bool:
 _CLAUSE = re.compile(r"[,;:]\s*|\s+(?:og|men|eller|and|but|or)\s+", re.IGNORECASE)
 
 
-def negated_where(claim: str, text: str) -> bool:
-    """Whether `text` negates what it shares with `claim`: a clause with a negation, most of
-    whose words the claim has (a negation elsewhere in the sentence says nothing of it)."""
-    said = set(_words(claim))
-    for clause in _CLAUSE.split(text):
-        words = [w for w in _words(clause) if w not in _NEGATION and len(w) > 2]
-        if _negated(clause) and words and sum(w in said for w in words) / len(words) >= 0.5:
+def negation_differs(claim: str, text: str) -> bool:
+    """Whether a clause of `claim` and the clause of `text` that says most of it differ in
+    negation. A negation elsewhere says nothing of the claim: "holde seg unna elvebreddene
+    og ikke kjøre gjennom vann" does not negate "holde seg unna elvebreddene"."""
+    theirs = [(set(_content(c)), _negated(c)) for c in _CLAUSE.split(text)]
+    for clause in _CLAUSE.split(claim):
+        words = _content(clause)
+        if not words or not theirs:
+            continue
+        shared, negated = max((sum(w in t for w in words), n) for t, n in theirs)
+        if shared / len(words) >= 0.5 and negated != _negated(clause):
             return True
     return False
+
+
+def _content(text: str) -> list[str]:
+    return [w for w in _words(text) if w not in _NEGATION and len(w) > 2]
 
 
 def _poles(text: str) -> frozenset[str]:

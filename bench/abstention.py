@@ -34,6 +34,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _BENCH]
 sys.path.insert(0, str(_ROOT))
 
 import argparse  # noqa: E402
+import json  # noqa: E402
 import math  # noqa: E402
 from collections.abc import Sequence  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
@@ -108,6 +109,47 @@ def report(answerer: ExtractiveAnswerer, all_cases: Sequence[Case]) -> None:
                     and (lang == "all" or _lang(c.item.lang) == lang)
                 ]
                 _line(answerer, half, corpus, lang, chosen)
+    print("\nunanswerable questions declined (offtopic: everyday; near: on the corpus's topic)")
+    for half in ("tune", "validate"):
+        for corpus in dict.fromkeys(c.corpus for c in all_cases):
+            for kind in ("offtopic", "near"):
+                for lang in ("no", "en"):
+                    chosen = [
+                        c
+                        for c in all_cases
+                        if c.item.split == half
+                        and c.corpus == corpus
+                        and not c.item.evidence
+                        and _kind(c.item) == kind
+                        and _lang(c.item.lang) == lang
+                    ]
+                    declined = sum(
+                        not answerer.answer(c.item.text, c.retrieval, c.lang).answered
+                        for c in chosen
+                    )
+                    if chosen:
+                        print(
+                            f"{half:<9}{corpus:<9}{kind:<9}{lang:<4}{len(chosen):>4}"
+                            f"{declined / len(chosen):>8.3f}"
+                        )
+
+
+def _kind(item: EvalItem) -> str:
+    # kilde's own sets mark each unanswerable question near or far from the corpus's
+    # topic; the shared everyday set (dev-ot-*) is all far.
+    return "near" if _KINDS.get(item.id) == "near" else "offtopic"
+
+
+_KINDS: dict[str, str] = {}
+
+
+def read_kinds(sets: Sequence[Path]) -> None:
+    for path in sets:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                data = json.loads(line)
+                if "kind" in data:
+                    _KINDS[str(data["id"])] = str(data["kind"])
 
 
 def _lang(code: str) -> str:
@@ -182,6 +224,7 @@ def main() -> None:
     all_cases = cases("report", args.report, args.report_sets, args.k) + cases(
         "articles", args.articles, args.articles_sets, args.k
     )
+    read_kinds([*args.report_sets, *args.articles_sets])
     answerer = ExtractiveAnswerer(Analyzer())
     if args.grid:
         grid(answerer, [c for c in all_cases if c.item.split == "tune" and c.item.evidence])

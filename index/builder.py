@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.calibration import bank_questions, calibrate, embed_queries
+from index.calibration import bank, calibrate, embed_queries
 from index.chunk import Chunk
 from index.directory import IndexDirectory
 from index.document import Document
@@ -61,13 +61,14 @@ class IndexBuilder:
             self._embedder, self._cache, views.texts, progress=self._progress
         )
         plan = StorePlan.for_size(len(vectors), self._exact_max)
-        bank = embed_queries(self._embedder, self._cache, bank_questions())
+        questions = bank()
+        vectors_of_bank = embed_queries(self._embedder, self._cache, [q for _, q in questions])
 
         def write(folder: Path) -> Manifest:
             store = FaissStore.create(self._embedder.dim, plan, training=vectors)
             store.upsert(list(range(len(vectors))), vectors)
             store.save(folder / "vectors.faiss")
-            calibration = calibrate(store, bank)
+            calibration = calibrate(store, vectors_of_bank, [lang for lang, _ in questions])
             np.save(folder / "owners.npy", np.asarray(views.owners, dtype=np.int64))
             np.save(folder / "spans.npy", np.asarray(views.spans, dtype=np.int64).reshape(-1, 2))
             LexicalIndex.build(chunks, compounds=self._compounds).save(folder / "lexical")

@@ -12,7 +12,8 @@ from index.calibration import UNCALIBRATED, Calibration
 from index.errors import IndexMismatchError
 
 # 4: the calibration of unanswerable questions (index/calibration.py) is in the manifest.
-FORMAT = 4
+# 5: ... and per language of the question.
+FORMAT = 5
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from index.directory import IndexDirectory
 from index.embedder import Embedder
 from index.fusion import fuse, lexical_weight
 from index.hit import Hit, SentenceScore
+from index.language import detect_language
 from index.lexical import LexicalIndex
 from index.manifest import Manifest
 from index.sections import Heading, find_headings, heading_before
@@ -173,10 +174,12 @@ class HybridSearcher:
         )
         position = {c: j for j, c in enumerate(candidates)}
         hits = [self._hit(i, float(fused[position[i]]), ranks, views) for i in order]
+        # A question is read on the scale of its language (index/calibration.py).
+        calibration = self.calibration.for_language(detect_language(query))
         return Retrieval(
             hits,
-            self._evidence(dense),
-            self.calibration,
+            calibration.standardise(max(dense.values())) if dense else _NO_EVIDENCE,
+            calibration,
             coverage,
             tuple(n for n in self._lexical.analyzer.names(query) if not self._lexical.knows(n)),
             {
@@ -194,11 +197,6 @@ class HybridSearcher:
             with self._pages_lock:
                 self._page_headings[key] = found
         return found
-
-    def _evidence(self, dense: dict[int, float]) -> float:
-        if not dense:
-            return _NO_EVIDENCE
-        return self.calibration.standardise(max(dense.values()))
 
     @property
     def calibration(self) -> Calibration:

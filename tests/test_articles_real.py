@@ -49,6 +49,17 @@ def test_an_opposite_verb_is_a_contradiction_named_in_the_reason(
     assert f"'{ours}'" in result.reason and f"'{theirs}'" in result.reason
 
 
+def test_an_ordinal_is_a_number_and_a_pronoun_stands_for_who_was_named(
+    assistant: Assistant,
+) -> None:
+    # "Det var tredje gang hun vant sprinten på Bislett": "hun" is Kari Vindheim, named before.
+    fourth = assistant.check("Det var fjerde gang Kari Vindheim vant sprinten på Bislett.")[0]
+    assert fourth.verdict == "contradicted", fourth
+    assert "4" in fourth.reason and "3" in fourth.reason
+    third = assistant.check("Det var tredje gang Kari Vindheim vant sprinten på Bislett.")[0]
+    assert third.verdict == "supported", third
+
+
 def test_a_negation_counts_only_where_it_negates_the_claim(assistant: Assistant) -> None:
     # "... holde seg unna elvebreddene og ikke kjøre gjennom vann": the "ikke" is not about
     # keeping away from the river banks ...

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.calibration import Calibration, bank_questions, calibrate
+from index.calibration import Calibration, bank, bank_questions, calibrate
 from index.directory import IndexDirectory
 from index.embedder import HashEmbedder
 from index.errors import IndexMismatchError
@@ -52,8 +52,10 @@ def test_a_published_index_carries_its_calibration(tmp_path: Path) -> None:
     # The evidence of a question is its best similarity on that scale.
     retrieval = searcher.retrieve("international networks clusters", 3)
     best = max(h.dense_score or 0.0 for h in retrieval.hits)
-    assert retrieval.evidence == pytest.approx(calibration.standardise(best))
-    assert retrieval.calibration == calibration and retrieval.scale == calibration.spread
+    # ... of its language.
+    english = calibration.for_language("en")
+    assert retrieval.evidence == pytest.approx(english.standardise(best))
+    assert retrieval.calibration == english and retrieval.scale == english.spread
 
 
 def test_the_bank_is_embedded_once_per_model(tmp_path: Path) -> None:
@@ -87,5 +89,37 @@ def test_an_index_from_before_calibration_asks_for_a_rebuild(tmp_path: Path) -> 
 
 
 def test_calibration_round_trips_through_json() -> None:
-    calibration = Calibration(420, 0.803, 0.0217)
+    calibration = Calibration(420, 0.803, 0.0217, {"en": Calibration(160, 0.79, 0.018)})
     assert Calibration.from_json(json.loads(json.dumps(calibration.to_json()))) == calibration
+
+
+def test_each_language_of_the_bank_has_its_own_scale() -> None:
+    store = FaissStore.create(2, StorePlan("flat", "test"))
+    store.upsert([0], np.array([[1.0, 0.0]], dtype=np.float32))
+    # Norwegian bank questions land close to the corpus, English ones (another language
+    # than the corpus) further off.
+    angles = [0.1, 0.2, 0.15] * 10 + [0.6, 0.7, 0.65] * 10
+    queries = np.array([[np.cos(a), np.sin(a)] for a in angles], dtype=np.float32)
+    found = calibrate(store, queries, ["nb"] * 15 + ["nn"] * 15 + ["en"] * 30)
+    norwegian, english = found.for_language("no"), found.for_language("en")
+    assert norwegian.questions == 30 and english.questions == 30
+    assert english.mean < norwegian.mean
+    assert norwegian.mean == pytest.approx(float(np.mean(np.cos(angles[:30]))), abs=1e-6)
+    # A language the bank does not have (or too few of) is read on the pooled scale.
+    assert found.for_language("de") is found
+    few = calibrate(store, queries, ["nb"] * 55 + ["en"] * 5)
+    assert few.for_language("en") is few
+
+
+def test_a_question_is_read_on_the_scale_of_its_language(tmp_path: Path) -> None:
+    docs, chunks = _corpus()
+    _build(tmp_path).build(docs, chunks)
+    searcher = HybridSearcher.open(IndexDirectory(tmp_path / "index"), HashEmbedder())
+    assert searcher.manifest is not None
+    calibration = searcher.manifest.calibration
+    assert set(calibration.languages) == {"no", "en"}
+    assert calibration.languages["no"].questions == sum(1 for lang, _ in bank() if lang != "en")
+    english = searcher.retrieve("Which clusters build international networks?", 3)
+    norwegian = searcher.retrieve("Hvilke klynger bygger internasjonale nettverk?", 3)
+    assert english.calibration == calibration.languages["en"]
+    assert norwegian.calibration == calibration.languages["no"]

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from assistant.facts import facts_of, opposed_poles
+from assistant.facts import facts_of, negation_differs, opposed_poles
 from assistant.output import clean_output, markers, strip_markers
 
 
@@ -65,3 +65,22 @@ def test_good_and_bad_are_opposites() -> None:
     claim = facts_of("Baskerland trekkes frem som et dårlig eksempel.")
     source = facts_of("Baskerland er blant landene som trekkes frem som godt eksempel.")
     assert opposed_poles(claim, source) == [("bad", "good")]
+
+
+def test_ordinals_are_numbers_of_their_own_kind() -> None:
+    assert facts_of("Konferansen holdes hvert tredje år.").numbers == {"ordinal": frozenset("3")}
+    assert facts_of("Hun endte på fjerdeplass.").numbers == {"ordinal": frozenset("4")}
+    assert facts_of("It was the second time.").numbers == {"ordinal": frozenset("2")}
+    # "andre" is also "others": not a number.
+    assert facts_of("Andre regioner fulgte etter.").numbers == {}
+
+
+def test_a_negation_counts_where_it_negates_what_the_claim_says() -> None:
+    source = "Haugland ber folk holde seg unna elvebreddene og ikke kjøre gjennom vann på veien."
+    assert not negation_differs("Haugland ber folk holde seg unna elvebreddene.", source)
+    assert negation_differs("Haugland ber folk kjøre gjennom vann på veien.", source)
+    # Both negate, but different things.
+    assert negation_differs(
+        "Perioden var uvanlig varm over hele verden, ikke bare i enkelte regioner.",
+        "Perioden var ikke uvanlig varm over hele verden, og klimaet var forskjellig i regioner.",
+    )

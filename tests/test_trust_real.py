@@ -132,6 +132,13 @@ def test_own_development_set_holds_its_measured_floor(assistant: Assistant) -> N
             "not_in_sources",
             "",
         ),
+        # a talk's title names its subject, not its findings
+        (
+            "Kevin Morgan found that more developed regions implemented their RIS3 strategies "
+            "twice as fast as less developed regions.",
+            "not_in_sources",
+            "",
+        ),
     ],
 )
 def test_claims_by_error_class(assistant: Assistant, claim: str, verdict: str, says: str) -> None:
