@@ -53,6 +53,10 @@ SUPPORTED_ACROSS_AT = 4.5
 CONTRADICTED_AT = 1.5
 # A claim in the sources' own language must also share most of its words with them.
 WORD_COVERAGE = 0.7
+# ... and lack none of its words rarer than this (6 - Zipf): "skuffet" (1.5) is a claim of
+# its own, "sa" (0.4) is not. On the tuning halves of three claim sets this took false or
+# absent claims called supported from 2 to 0 (validation: 6 to 1) for 0.06 of accuracy.
+MISSING_WEIGHT = 1.0
 # ... and, to attribute it to someone else, at least this share of its other words.
 _REST_COVERAGE = 0.4
 # Words that frame a claim rather than state it ("Ifølge rapporten ...", "The report says").
@@ -177,7 +181,10 @@ class ExtractiveClaimChecker:
                 return _says(tied.ours, tied.theirs)
         if same_language:
             close = similarity >= SUPPORTED_AT
-            covered = self._coverage(claim, claim_lang, context.text) >= WORD_COVERAGE
+            covered = (
+                self._coverage(claim, claim_lang, context.text) >= WORD_COVERAGE
+                and self._heaviest_missing(claim, claim_lang, context.text) < MISSING_WEIGHT
+            )
         else:
             # Without shared words, only a match that clearly stands out certifies.
             close = similarity >= SUPPORTED_ACROSS_AT
@@ -222,6 +229,23 @@ class ExtractiveClaimChecker:
             "not_in_sources",
             "the closest passage does not say this [1]",
             "det nærmeste avsnittet sier ikke dette [1]",
+        )
+
+    def _heaviest_missing(self, claim: str, lang: str, text: str) -> float:
+        """The weight (6 - Zipf) of the rarest of the claim's words the text lacks (names are
+        checked as names; a capitalised first word may be one)."""
+        skip = _FRAMING | {n.lower() for n in self._analyzer.names(claim)}
+        capitalised = {w.lower() for w in re.findall(r"\b[^\W\d_][\w-]*", claim) if w[0].isupper()}
+        passage = set(self._analyzer.terms(text, "und"))
+        return max(
+            (
+                6.0 - zipf(w, _wordfreq_language(lang))
+                for w in self._analyzer.words(claim)
+                if w not in skip
+                and w not in capitalised
+                and not any(t in passage for t in self._analyzer.terms(w, "und"))
+            ),
+            default=0.0,
         )
 
     def _coverage(self, claim: str, lang: str, text: str, *, names: bool = True) -> float:

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from index.analyzer import Analyzer
 from index.calibration import UNCALIBRATED, Calibration
 from index.chunk import Chunk
 from index.directory import IndexDirectory
@@ -131,6 +132,11 @@ class HybridSearcher:
             )
 
         return directory.load(read)
+
+    @property
+    def analyzer(self) -> Analyzer:
+        """The corpus's analyzer: it knows the corpus's words, so it splits its compounds."""
+        return self._lexical.analyzer
 
     @property
     def version(self) -> str:

@@ -60,7 +60,9 @@ def assistant(config: Config, environ: Mapping[str, str]) -> Assistant:
 def assistant_for(config: Config, found: HybridSearcher, llm: LLM | None) -> Assistant:
     """An assistant on `found` answering with `llm` (None: extractive). Cheap to build."""
     analyzer = Analyzer()
-    rules = ExtractiveClaimChecker(analyzer)
+    # Claims compare words with the evidence: "styringskvalitet" is found in "kvalitet på
+    # styring" by the corpus's compound parts.
+    rules = ExtractiveClaimChecker(found.analyzer)
     extractive = ExtractiveAnswerer(analyzer)
     if llm is None:
         answerer: Answerer = extractive
