@@ -60,6 +60,14 @@ def test_an_ordinal_is_a_number_and_a_pronoun_stands_for_who_was_named(
     assert third.verdict == "supported", third
 
 
+def test_one_word_in_the_place_of_another_is_a_contradiction(assistant: Assistant) -> None:
+    result = assistant.check("Meteorolog Sverre Dahl venter at snøen gir seg torsdag ettermiddag.")[
+        0
+    ]
+    assert result.verdict == "contradicted", result
+    assert "snøen" in result.reason and "regnet" in result.reason
+
+
 def test_a_negation_counts_only_where_it_negates_the_claim(assistant: Assistant) -> None:
     # "... holde seg unna elvebreddene og ikke kjøre gjennom vann": the "ikke" is not about
     # keeping away from the river banks ...

@@ -132,6 +132,14 @@ def test_own_development_set_holds_its_measured_floor(assistant: Assistant) -> N
             "not_in_sources",
             "",
         ),
+        # words gathered from two neighbouring sentences: leading regions gain from focused
+        # technology cooperation, lagging ones from broader international contact
+        (
+            "Ifølge rapporten ligger regioner som ligger langt fremme, best an til bredere "
+            "internasjonal kontakt.",
+            "not_in_sources",
+            "",
+        ),
         # a talk's title names its subject, not its findings
         (
             "Kevin Morgan found that more developed regions implemented their RIS3 strategies "
@@ -150,17 +158,18 @@ def test_claims_by_error_class(assistant: Assistant, claim: str, verdict: str, s
 @pytest.mark.parametrize(
     ("name", "accuracy", "false_supported"),
     [
-        # Measured 0.65 (tuning half) and 0.53 (validation half), 2 of 45 false or absent
+        # Measured 0.74 (tuning half) and 0.49 (validation half), 1 of 45 false or absent
         # claims called supported.
-        ("report-claims.jsonl", 0.5, 2),
-        # Written later and never looked at item by item: 0.60 and 0.61, 2 of 38.
-        ("report-claims-holdout.jsonl", 0.55, 2),
+        ("report-claims.jsonl", 0.5, 1),
+        # Written later and never looked at item by item: 0.48 and 0.52, none of 38.
+        ("report-claims-holdout.jsonl", 0.45, 0),
     ],
 )
 def test_claim_sets_hold_their_measured_floor(
     assistant: Assistant, name: str, accuracy: float, false_supported: int
 ) -> None:
-    """Issue 8 asks 0.85 and none called supported: work continues."""
+    """Issue 8 asks 0.85 and none called supported: work continues (the rules now give up
+    accuracy to certify nothing false)."""
     items = load_items(DATA / name)
     result = evaluate_answers(items, assistant.ask, lambda c: assistant.check(c)[0]).to_json()
     claims = result["claims"]["all"]
