@@ -72,12 +72,14 @@ _POLES = {
     "small": "small smaller smallest little liten lite små mindre minste".split(),
     "strong": "strong stronger strongly sterk sterke sterkt".split(),
     "weak": "weak weaker weakly svak svake svakt".split(),
-    "win": "won wins win winning victory vant vinner vinne seier".split(),
+    "win": "won wins win winning victory beat beats defeated vant vinner vinne seier".split(),
     "lose": "lost loses lose losing defeat tapte taper tape tap".split(),
     "open": "open opened opens åpen åpent åpne åpnet åpner opna".split(),
     "closed": "closed closes stengt stengte stenger stengde lukket lukka".split(),
     "allowed": "allowed permitted legal tillatt tillatte lovlig".split(),
     "forbidden": "forbidden banned prohibited illegal forbudt forbudte ulovlig".split(),
+    "most": "most mest flest".split(),
+    "least": "least minst færrest".split(),
     "north": "north northern nord nordlige".split(),
     "south": "south southern sør sørlige".split(),
     "east": "east eastern øst østlige".split(),
@@ -110,6 +112,8 @@ _OPPOSITE = {
     "closed": "open",
     "allowed": "forbidden",
     "forbidden": "allowed",
+    "most": "least",
+    "least": "most",
     "north": "south",
     "south": "north",
     "east": "west",
@@ -172,6 +176,9 @@ def _numbers(text: str) -> dict[str, frozenset[str]]:
     for word, value in _ROMAN.items():
         if re.search(rf"\b{word}\b", text):
             found.setdefault("number", set()).add(value)
+    # "half of the budget" is a share like "60 prosent".
+    if re.search(r"\b(half|halvparten|halvparta)\b", text, re.IGNORECASE):
+        found.setdefault("percent", set()).add("50")
     for match in _ORDINAL.finditer(text):
         found.setdefault("ordinal", set()).add(_ORDINALS[match.group(1).lower()])
     for word in re.findall(r"[a-zA-Z]+", text):

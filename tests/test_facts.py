@@ -84,3 +84,13 @@ def test_a_negation_counts_where_it_negates_what_the_claim_says() -> None:
         "Perioden var uvanlig varm over hele verden, ikke bare i enkelte regioner.",
         "Perioden var ikke uvanlig varm over hele verden, og klimaet var forskjellig i regioner.",
     )
+
+
+def test_half_is_a_share_and_most_and_least_are_opposites() -> None:
+    assert facts_of("Halvparten av budsjettet kom fra strukturfondene.").numbers == {
+        "percent": frozenset({"50"})
+    }
+    claim = facts_of("Regions far ahead have the least to gain.")
+    assert opposed_poles(claim, facts_of("Regioner langt fremme har mest å hente.")) == [
+        ("least", "most")
+    ]
