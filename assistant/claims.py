@@ -39,8 +39,8 @@ from assistant.facts import (
 )
 from assistant.names import found, name_conflict, same, tokens
 from assistant.passages import ScoredSentence, by_similarity, scored_sentences
-from assistant.question import zipf
 from index.analyzer import Analyzer
+from index.frequency import wordfreq_language, zipf
 from index.language import detect_language
 from index.search import Retrieval
 from index.sections import Heading
@@ -175,7 +175,7 @@ class ExtractiveClaimChecker:
         window = facts_of(context.text)
         sentence = facts_of(context.sentence.text)
         # Across languages the claim's descriptive capitalised words are translated.
-        across = None if same_language else _wordfreq_language(claim_lang)
+        across = None if same_language else wordfreq_language(claim_lang)
         tied = name_conflict(claim, context.text, same_language, across)
         if similarity >= CONTRADICTED_AT:
             conflict = _conflict(claim, facts, context, window, sentence, same_language)
@@ -263,7 +263,7 @@ class ExtractiveClaimChecker:
             if op != "replace" or i2 - i1 != 1 or j2 - j1 != 1 or not 0 < i1 < len(ours) - 1:
                 continue
             mine, other = ours[i1], theirs[j1]
-            freq = _wordfreq_language(lang)
+            freq = wordfreq_language(lang)
             if min(6.0 - zipf(mine, freq), 6.0 - zipf(other, freq)) >= MISSING_WEIGHT:
                 return mine, other
         return None
@@ -276,7 +276,7 @@ class ExtractiveClaimChecker:
         passage = set(self._analyzer.terms(text, "und"))
         return max(
             (
-                6.0 - zipf(w, _wordfreq_language(lang))
+                6.0 - zipf(w, wordfreq_language(lang))
                 for w in self._analyzer.words(claim)
                 if w not in skip
                 and w not in capitalised
@@ -293,7 +293,7 @@ class ExtractiveClaimChecker:
         # Each word by how rare it is: "skuffet" missing says more than "sa" missing.
         weighed = [
             (
-                max(0.5, 6.0 - zipf(w, "en" if lang == "en" else "nb")),
+                max(0.5, 6.0 - zipf(w, wordfreq_language(lang))),
                 self._analyzer.terms(w, "und"),
             )
             for w in self._analyzer.words(claim)
@@ -465,10 +465,6 @@ def _unverified(
         if name and not word.isdigit() and not found(word, source, same_language)
     ]
     return ", ".join(dict.fromkeys([*numbers, *names]))
-
-
-def _wordfreq_language(lang: str) -> str:
-    return "en" if lang == "en" else "nb"
 
 
 def _confidence(verdict: str, similarity: float) -> float:

@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from assistant.question import zipf
 from index.analyzer import is_name
 from index.exonyms import EXONYMS, cognate
+from index.frequency import descriptive
 
 Token = tuple[str, bool]  # a word, and whether it is a name
 
@@ -31,12 +31,6 @@ _COGNATE = 0.6
 _SAME_STEM = 3
 
 _TOKEN = re.compile(r"[^\W_][\w'’-]*")
-# Across languages an institution's descriptive words are translated ("Ministry of Local
-# Government" / "Kommunal- og moderniseringsdepartementet", "Committee of the Regions" /
-# "regionkomiteen"): a capitalised word at least this common (wordfreq's Zipf scale) in
-# the claim's language is not a name that the source must repeat. Proper names are
-# rarer: Manchester 4.5, Bergen 3.3, Vaasa 1.5; Ministry 4.6, Committee 5.0, Local 5.4.
-_DESCRIPTIVE_ZIPF = 4.6
 # Names this close to each other (in words) belong together: "Fitjar, Universitetet i Oslo".
 _TIED = 4
 # How far back in the claim a name's anchor may stand ("Rodríguez-Pose deltok i faglig
@@ -113,16 +107,10 @@ def tokens(text: str, *, heading: bool = False, across: str | None = None) -> li
             and not any(c.isdigit() for c in word)
             and word.lower() not in _MONTH_NAMES
             and word not in _ROMAN_NUMERALS
-            and not (across is not None and _descriptive(word, across))
+            and not (across is not None and descriptive(word, across))
         )
         out.append((word, name))
     return out
-
-
-def _descriptive(word: str, lang: str) -> bool:
-    if word.isupper() or word.casefold() in EXONYMS:
-        return False
-    return zipf(word, lang) >= _DESCRIPTIVE_ZIPF
 
 
 def _anchor(claim: list[Token], i: int, source: list[Token], same_language: bool) -> int | None:

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 
 from index.analyzer import Analyzer, is_name
 from index.exonyms import EXONYMS
+from index.frequency import zipf
 from index.language import detect_language
 
 # A word this common (Zipf scale: 6 is "the", 3 is once per million words) is not salient.
@@ -116,11 +116,3 @@ def _terms(text: str, lang: str, analyzer: Analyzer) -> list[Term]:
         if forms and lowered not in terms:
             terms[lowered] = Term(word, forms, max(0.5, 6.0 - frequency), name)
     return list(terms.values())
-
-
-@cache
-def zipf(word: str, lang: str) -> float:
-    """How common `word` is in `lang` ("en" or "nb"): 7 for "the", 3 for once per million."""
-    from wordfreq import zipf_frequency  # lazy: loads a frequency table per language
-
-    return float(zipf_frequency(word, lang))

@@ -24,7 +24,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.passages import ScoredSentence
-from assistant.question import COMMON_ZIPF, Question, zipf
+from assistant.question import COMMON_ZIPF, Question
+from index.frequency import zipf
 from index.search import Retrieval
 
 # Fitted by bench/abstention.py (see its printout for the figures on both corpora).

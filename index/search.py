@@ -17,6 +17,7 @@ from index.calibration import UNCALIBRATED, Calibration
 from index.chunk import Chunk
 from index.directory import IndexDirectory
 from index.embedder import Embedder
+from index.frequency import descriptive
 from index.fusion import fuse, lexical_weight
 from index.hit import Hit, SentenceScore
 from index.language import detect_language
@@ -181,13 +182,18 @@ class HybridSearcher:
         position = {c: j for j, c in enumerate(candidates)}
         hits = [self._hit(i, float(fused[position[i]]), ranks, views) for i in order]
         # A question is read on the scale of its language (index/calibration.py).
-        calibration = self.calibration.for_language(detect_language(query))
+        lang = detect_language(query)
+        calibration = self.calibration.for_language(lang)
         return Retrieval(
             hits,
             calibration.standardise(max(dense.values())) if dense else _NO_EVIDENCE,
             calibration,
             coverage,
-            tuple(n for n in self._lexical.analyzer.names(query) if not self._lexical.knows(n)),
+            tuple(
+                n
+                for n in self._lexical.analyzer.names(query)
+                if not self._lexical.knows(n) and not descriptive(n, lang)
+            ),
             {
                 (h.chunk.doc_id, h.chunk.page): self._headings(h.chunk.doc_id, h.chunk.page)
                 for h in hits

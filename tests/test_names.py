@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from assistant.names import name_conflict, same, tokens
+from index.frequency import descriptive
 
 
 def _names(text: str, across: str | None = None) -> list[str]:
@@ -44,3 +45,9 @@ def test_a_name_tied_to_another_in_the_source_is_a_conflict() -> None:
     assert conflict.ours == "Oslo"
     right = "Professor Fitjar fra Universitetet i Stavanger deltok."
     assert name_conflict(right, source, True) is None
+
+
+def test_descriptive_words_by_frequency() -> None:
+    assert descriptive("Education", "en") and descriptive("Country", "en")
+    assert not descriptive("Vaasa", "en") and not descriptive("Petrauskiene", "en")
+    assert not descriptive("EU", "en") and not descriptive("Norway", "en")

@@ -74,16 +74,27 @@ def test_questions_the_report_does_not_answer_are_declined(
     assert not answer.answered and answer.citations == (), answer.text
 
 
+def test_an_institutions_english_words_are_not_unknown_names(assistant: Assistant) -> None:
+    # "Minister of Education and Science" is "forsknings- og utdanningsministeren" in the
+    # report: common words, translated, not names the corpus lacks (which would decline).
+    answer = assistant.ask(
+        "Who was the Lithuanian Minister of Education and Science who spoke at the conference?"
+    )
+    assert answer.answered, answer.text
+    assert "Petrauskiene" in answer.text
+
+
 def test_own_development_set_holds_its_measured_floor(assistant: Assistant) -> None:
     """A regression guard a little below what was measured on this set (answerable answered
-    0.96, cites the evidence 0.86, its 30 unanswerable questions, 20 of them on the report's
-    own topic, declined 0.43)."""
+    1.00, cites the evidence 0.91, its 30 unanswerable questions, 20 of them on the report's
+    own topic, declined 0.37: 0.43 before common English words such as "Country" stopped
+    counting as names the corpus lacks, which declined for the wrong reason)."""
     items = load_items(DATA / "report-questions.jsonl")
     result = evaluate_answers(items, assistant.ask, lambda c: assistant.check(c)[0]).to_json()
     scores = result["answers"]["all"]
     assert scores["answerable_answered"] >= 0.88, scores
     assert scores["cites_evidence"] >= 0.8, scores
-    assert scores["unanswerable_declined"] >= 0.4, scores
+    assert scores["unanswerable_declined"] >= 0.35, scores
     assert scores["citations_not_retrieved"] == 0
 
 
