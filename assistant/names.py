@@ -29,6 +29,8 @@ _MONTH_NAMES = frozenset(
 _COGNATE = 0.6
 # Letters a name must share with a source word across languages (Lithuania / Litauen).
 _SAME_STEM = 3
+# Letters that make one root whatever follows (modernis-ation / modernis-eringsdepartementet).
+_SAME_ROOT = 7
 
 _TOKEN = re.compile(r"[^\W_][\w'’-]*")
 # Names this close to each other (in words) belong together: "Fitjar, Universitetet i Oslo".
@@ -144,6 +146,9 @@ def same(a: str, b: str, same_language: bool) -> bool:
         return True
     x, y = cognate(a), cognate(b)
     if (len(x) >= 6 and x in y) or (len(y) >= 6 and y in x):
+        return True
+    # One root, other endings and compounds: Modernisation / moderniseringsdepartementet.
+    if len(x) >= _SAME_ROOT and len(y) >= _SAME_ROOT and x[:_SAME_ROOT] == y[:_SAME_ROOT]:
         return True
     # Names change their endings across languages: Litauen / Lithuania, Sevilla / Seville.
     return x[:_SAME_STEM] == y[:_SAME_STEM] and SequenceMatcher(None, x, y).ratio() >= _COGNATE

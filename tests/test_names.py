@@ -31,6 +31,12 @@ def test_exonyms_are_found_inflected() -> None:
     assert not same("Sweden", "Norges", False)
 
 
+def test_one_root_across_languages_is_one_name() -> None:
+    assert same("Modernisation", "moderniseringsdepartementet", False)
+    assert not same("Modernisation", "moderniseringsdepartementet", True)
+    assert not same("Internet", "internasjonal", False)
+
+
 def test_a_name_tied_to_another_in_the_source_is_a_conflict() -> None:
     source = (
         "Rune Dahl Fitjar, Universitetet i Stavanger, og Fulvio Castellacci, Universitetet i Oslo"
