@@ -34,7 +34,7 @@ def test_exonyms_are_found_inflected() -> None:
 def test_one_root_across_languages_is_one_name() -> None:
     assert same("Modernisation", "moderniseringsdepartementet", False)
     assert not same("Modernisation", "moderniseringsdepartementet", True)
-    assert not same("Internet", "internasjonal", False)
+    assert not same("Moderation", "moderniseringsdepartementet", False)
 
 
 def test_a_name_tied_to_another_in_the_source_is_a_conflict() -> None:
