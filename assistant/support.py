@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -10,6 +10,7 @@ import numpy as np
 from assistant.facts import facts_of
 from index.calibration import Calibration
 from index.embedder import Embedder, Vectors
+from index.language import detect_language
 from index.sentences import split_sentences
 
 # In calibration spreads above what unanswerable questions reach on the corpus
@@ -24,6 +25,12 @@ def support_threshold(calibration: Calibration) -> float:
     return calibration.similarity_at(SUPPORTED_AT)
 
 
+def support_thresholds(calibration: Calibration) -> dict[str, float]:
+    """The same for sentences in each language the calibration knows: an English sentence
+    matches its Norwegian source less closely than a Norwegian one would."""
+    return {lang: support_threshold(c) for lang, c in calibration.languages.items()}
+
+
 @dataclass(frozen=True)
 class Support:
     score: float  # 0..1
@@ -35,15 +42,22 @@ class Support:
 class SupportChecker:
     """Stateless and thread-safe; `session()` gives the checks of one answer a memory."""
 
-    def __init__(self, embedder: Embedder, threshold: float) -> None:
+    def __init__(
+        self,
+        embedder: Embedder,
+        threshold: float,
+        by_language: Mapping[str, float] | None = None,
+    ) -> None:
         self._embedder = embedder
         self._threshold = threshold
+        # A sentence in one of these languages ("no", "en") needs its own threshold.
+        self._by_language = dict(by_language or {})
 
     def check(self, sentence: str, passages: Sequence[str]) -> Support:
         return self.session().check(sentence, passages)
 
     def session(self) -> SupportSession:
-        return SupportSession(self._embedder, self._threshold)
+        return SupportSession(self._embedder, self._threshold, self._by_language)
 
 
 class SupportSession:
@@ -55,9 +69,12 @@ class SupportSession:
     Bounded by the answer's passages; not for sharing between threads.
     """
 
-    def __init__(self, embedder: Embedder, threshold: float) -> None:
+    def __init__(
+        self, embedder: Embedder, threshold: float, by_language: Mapping[str, float]
+    ) -> None:
         self._embedder = embedder
         self._threshold = threshold
+        self._by_language = by_language
         self._spans: dict[str, list[tuple[int, int]]] = {}
         self._numbers: dict[str, frozenset[str]] = {}
         self._passage_vectors: dict[str, Vectors] = {}
@@ -72,11 +89,17 @@ class SupportSession:
         best = int(np.argmax(similarities))
         similarity = float(similarities[best])
         problem = self._fact_problem(sentence, passages)
-        supported = similarity >= self._threshold and problem is None
+        threshold = self._threshold_for(sentence)
+        supported = similarity >= threshold and problem is None
         # 0 well below the threshold, 1 well above it (one threshold's distance from 0).
-        score = max(0.0, min(1.0, similarity / (2 * self._threshold))) if self._threshold else 0.0
+        score = max(0.0, min(1.0, similarity / (2 * threshold))) if threshold else 0.0
         score *= 0.5 if problem else 1.0
         return Support(score, supported, spans[best], problem)
+
+    def _threshold_for(self, sentence: str) -> float:
+        if not self._by_language:
+            return self._threshold
+        return self._by_language.get(detect_language(sentence), self._threshold)
 
     def _split(self, text: str) -> list[tuple[int, int]]:
         if text not in self._spans:

@@ -6,11 +6,20 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+import pytest
+
 from assistant.answer import Answer
 from assistant.extractive import ExtractiveAnswerer
 from assistant.generative import LLMAnswerer
 from assistant.llm import Message
-from assistant.support import Support, SupportChecker
+from assistant.support import (
+    SUPPORTED_AT,
+    Support,
+    SupportChecker,
+    support_threshold,
+    support_thresholds,
+)
+from index.calibration import Calibration
 from index.chunk import Chunk
 from index.embedder import HashEmbedder, Vectors
 from index.hit import Hit
@@ -147,3 +156,25 @@ def test_the_same_sentence_in_two_passages_keeps_the_first_place() -> None:
         "Clusters matter there too.", [EU, "Clusters matter there too."]
     )
     assert support.best == (0, EU.index("Clusters matter there"), len(EU))
+
+
+def test_a_sentence_is_held_to_the_threshold_of_its_language() -> None:
+    english = "Clusters matter for innovation in every region we studied."
+    norwegian = "Klynger er viktige for innovasjon i alle regionene vi har studert."
+    checker = SupportChecker(HashEmbedder(dim=256), 0.3, {"en": 1.01})
+    # Each sentence is its own source (similarity 1): only the English bar is out of reach.
+    assert not checker.check(english, [english]).supported
+    assert checker.check(norwegian, [norwegian]).supported
+
+
+def test_each_language_of_the_calibration_has_its_support_threshold() -> None:
+    calibration = Calibration(
+        414,
+        0.834,
+        0.025,
+        {"no": Calibration(254, 0.848, 0.018), "en": Calibration(160, 0.811, 0.016)},
+    )
+    thresholds = support_thresholds(calibration)
+    assert thresholds["en"] == pytest.approx(0.811 + SUPPORTED_AT * 0.016)
+    assert thresholds["no"] == pytest.approx(0.848 + SUPPORTED_AT * 0.018)
+    assert thresholds["en"] < support_threshold(calibration) < thresholds["no"]

@@ -10,7 +10,7 @@ from assistant.extractive import ExtractiveAnswerer
 from assistant.generative import LLMAnswerer, LLMClaimChecker
 from assistant.llm import LLM
 from assistant.llms import make_llm
-from assistant.support import SupportChecker, support_threshold
+from assistant.support import SupportChecker, support_threshold, support_thresholds
 from index.analyzer import Analyzer
 from index.builder import IndexBuilder
 from index.directory import IndexDirectory
@@ -70,7 +70,11 @@ def assistant_for(config: Config, found: HybridSearcher, llm: LLM | None) -> Ass
     else:
         answerer = LLMAnswerer(
             llm,
-            SupportChecker(found.embedder, support_threshold(found.calibration)),
+            SupportChecker(
+                found.embedder,
+                support_threshold(found.calibration),
+                support_thresholds(found.calibration),
+            ),
             extractive,
             max_tokens=config.llm.max_tokens,
         )
