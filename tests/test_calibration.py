@@ -42,12 +42,16 @@ def test_calibration_is_the_spread_of_the_banks_best_matches() -> None:
     assert found.similarity_at(1.0) == pytest.approx(found.mean + found.spread)
 
 
-def test_a_published_index_carries_its_calibration(tmp_path: Path) -> None:
+def _published(folder: Path) -> tuple[HybridSearcher, Calibration]:
     docs, chunks = _corpus()
-    _build(tmp_path).build(docs, chunks)
-    searcher = HybridSearcher.open(IndexDirectory(tmp_path / "index"), HashEmbedder())
+    _build(folder).build(docs, chunks)
+    searcher = HybridSearcher.open(IndexDirectory(folder / "index"), HashEmbedder())
     assert searcher.manifest is not None
-    calibration = searcher.manifest.calibration
+    return searcher, searcher.manifest.calibration
+
+
+def test_a_published_index_carries_its_calibration(tmp_path: Path) -> None:
+    searcher, calibration = _published(tmp_path)
     assert calibration.questions == len(bank_questions()) and calibration.spread > 0
     # The evidence of a question is its best similarity on that scale.
     retrieval = searcher.retrieve("international networks clusters", 3)
@@ -112,11 +116,7 @@ def test_each_language_of_the_bank_has_its_own_scale() -> None:
 
 
 def test_a_question_is_read_on_the_scale_of_its_language(tmp_path: Path) -> None:
-    docs, chunks = _corpus()
-    _build(tmp_path).build(docs, chunks)
-    searcher = HybridSearcher.open(IndexDirectory(tmp_path / "index"), HashEmbedder())
-    assert searcher.manifest is not None
-    calibration = searcher.manifest.calibration
+    searcher, calibration = _published(tmp_path)
     assert set(calibration.languages) == {"no", "en"}
     assert calibration.languages["no"].questions == sum(1 for lang, _ in bank() if lang != "en")
     english = searcher.retrieve("Which clusters build international networks?", 3)
