@@ -255,8 +255,8 @@ class ExtractiveClaimChecker:
         stem = self._analyzer.terms
         matcher = SequenceMatcher(
             None,
-            [stem(w, "und")[0] for w in ours],
-            [stem(w, "und")[0] for w in theirs],
+            [(stem(w, "und") or [w])[0] for w in ours],
+            [(stem(w, "und") or [w])[0] for w in theirs],
             autojunk=False,
         )
         for op, i1, i2, j1, j2 in matcher.get_opcodes():
