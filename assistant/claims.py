@@ -95,7 +95,7 @@ class Context:
     runner_up: float  # the similarity of the next most similar candidate
     # The text its names may stand in: with a pronoun ("Det var tredje gang hun vant"),
     # also the passage before it, where she is named.
-    named: str = ""
+    named: str
 
 
 class ExtractiveClaimChecker:
