@@ -32,15 +32,16 @@ _DAYS = re.compile(
     re.IGNORECASE,
 )
 # Ordinals, alone or starting a compound ("fjerdeplass", "tredjeplassen"): a place, a
-# frequency ("hvert tredje år"). "andre" also means "others", so only "annet"/"annen" count.
+# frequency ("hvert tredje år"). "andre", "annet" and "annen" mostly mean "other(s)"
+# ("blant annet", "en annen"): "second" in Norwegian only as "hvert annet" / "annethvert".
 _ORDINALS = {
-    "første": "1", "first": "1", "annet": "2", "annen": "2", "second": "2", "tredje": "3",
+    "hvert annet": "2", "annethvert": "2", "second": "2", "tredje": "3",
     "third": "3", "fjerde": "4", "fourth": "4", "femte": "5", "fifth": "5", "sjette": "6",
     "sixth": "6", "sjuende": "7", "syvende": "7", "seventh": "7", "åttende": "8",
     "eighth": "8", "niende": "9", "ninth": "9", "tiende": "10", "tenth": "10",
 }  # fmt: skip
 _ORDINAL = re.compile(
-    r"\b(" + "|".join(sorted(_ORDINALS, key=len, reverse=True)) + r")(plass\w*|hvert?)?\b",
+    r"\b(" + "|".join(sorted(_ORDINALS, key=len, reverse=True)) + r")(plass\w*)?\b",
     re.IGNORECASE,
 )
 _ROMAN = {"II": "2", "III": "3", "IV": "4", "VI": "6", "VII": "7", "VIII": "8", "IX": "9"}
@@ -79,7 +80,8 @@ _POLES = {
     "allowed": "allowed permitted legal tillatt tillatte lovlig".split(),
     "forbidden": "forbidden banned prohibited illegal forbudt forbudte ulovlig".split(),
     "most": "most mest flest".split(),
-    "least": "least minst færrest".split(),
+    # Not "minst" ("at least": "minst tre år"); "least" only as "the least" (see _poles).
+    "least": "least færrest".split(),
     "north": "north northern nord nordlige".split(),
     "south": "south southern sør sørlige".split(),
     "east": "east eastern øst østlige".split(),
@@ -177,7 +179,8 @@ def _numbers(text: str) -> dict[str, frozenset[str]]:
         if re.search(rf"\b{word}\b", text):
             found.setdefault("number", set()).add(value)
     # "half of the budget" is a share like "60 prosent".
-    if re.search(r"\b(half|halvparten|halvparta)\b", text, re.IGNORECASE):
+    # ... but "the first half of 2020" is a period, not a share.
+    if re.search(r"(?<!first )(?<!second )\b(half of|halvparten|halvparta)\b", text, re.IGNORECASE):
         found.setdefault("percent", set()).add("50")
     for match in _ORDINAL.finditer(text):
         found.setdefault("ordinal", set()).add(_ORDINALS[match.group(1).lower()])
@@ -224,8 +227,18 @@ def negation_differs(claim: str, text: str) -> bool:
         words = _content(clause)
         if not words or not theirs:
             continue
-        shared, negated = max((sum(w in t for w in words), n) for t, n in theirs)
-        if shared / len(words) >= 0.5 and negated != _negated(clause):
+        overlap = [sum(w in t for w in words) for t, _ in theirs]
+        best = max(overlap)
+        if best / len(words) < 0.5:
+            # Nothing in the sentence says this clause: a negated one ("Det er ikke slik at
+            # ...") is compared with the sentence as a whole.
+            if _negated(clause) and not any(n for _, n in theirs):
+                return True
+            continue
+        # Where clauses say it equally well, all of them must differ.
+        if all(
+            n != _negated(clause) for (_, n), o in zip(theirs, overlap, strict=True) if o == best
+        ):
             return True
     return False
 
@@ -235,7 +248,12 @@ def _content(text: str) -> list[str]:
 
 
 def _poles(text: str) -> frozenset[str]:
-    return frozenset(_WORD_POLE[w] for w in _words(text) if w in _WORD_POLE)
+    words = _words(text)
+    return frozenset(
+        _WORD_POLE[w]
+        for i, w in enumerate(words)
+        if w in _WORD_POLE and not (w == "least" and i > 0 and words[i - 1] == "at")
+    )
 
 
 def opposed_poles(claim: Facts, evidence: Facts) -> list[tuple[str, str]]:

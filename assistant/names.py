@@ -15,7 +15,7 @@ from difflib import SequenceMatcher
 
 from index.analyzer import is_name
 from index.exonyms import EXONYMS, cognate
-from index.frequency import descriptive
+from index.frequency import descriptive_words
 
 Token = tuple[str, bool]  # a word, and whether it is a name
 
@@ -96,6 +96,7 @@ def tokens(text: str, *, heading: bool = False, across: str | None = None) -> li
     another; its common capitalised words are then descriptive, not names.
     """
     out = []
+    described = descriptive_words(text, across) if across is not None else frozenset()
     for position, match in enumerate(_TOKEN.finditer(text)):
         word = match.group(0).strip("'’-").removesuffix("’s").removesuffix("'s")
         # A sentence's or a quoted title's first word is capitalised anyway.
@@ -109,7 +110,7 @@ def tokens(text: str, *, heading: bool = False, across: str | None = None) -> li
             and not any(c.isdigit() for c in word)
             and word.lower() not in _MONTH_NAMES
             and word not in _ROMAN_NUMERALS
-            and not (across is not None and descriptive(word, across))
+            and word not in described
         )
         out.append((word, name))
     return out

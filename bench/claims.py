@@ -29,7 +29,6 @@ sys.path.insert(0, str(_ROOT))
 
 import argparse  # noqa: E402
 import itertools  # noqa: E402
-import os  # noqa: E402
 from collections.abc import Sequence  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 
@@ -49,7 +48,8 @@ class Case:
 
 def cases(data: Path, sets: Sequence[Path]) -> list[Case]:
     config = load_config(None, {"KILDE_PATHS__DATA_DIR": str(data)})
-    assistant = wiring.assistant(config, os.environ)
+    # The extractive checker, whatever answer backend the environment configures.
+    assistant = wiring.assistant_for(config, wiring.searcher(config), None)
     return [
         Case(assistant, path.name, item)
         for path in sets

@@ -17,7 +17,7 @@ from index.calibration import UNCALIBRATED, Calibration
 from index.chunk import Chunk
 from index.directory import IndexDirectory
 from index.embedder import Embedder
-from index.frequency import descriptive
+from index.frequency import descriptive_words
 from index.fusion import fuse, lexical_weight
 from index.hit import Hit, SentenceScore
 from index.language import detect_language
@@ -184,6 +184,7 @@ class HybridSearcher:
         # A question is read on the scale of its language (index/calibration.py).
         lang = detect_language(query)
         calibration = self.calibration.for_language(lang)
+        described = descriptive_words(query, lang)
         return Retrieval(
             hits,
             calibration.standardise(max(dense.values())) if dense else _NO_EVIDENCE,
@@ -192,7 +193,7 @@ class HybridSearcher:
             tuple(
                 n
                 for n in self._lexical.analyzer.names(query)
-                if not self._lexical.knows(n) and not descriptive(n, lang)
+                if not self._lexical.knows(n) and n not in described
             ),
             {
                 (h.chunk.doc_id, h.chunk.page): self._headings(h.chunk.doc_id, h.chunk.page)

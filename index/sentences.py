@@ -56,8 +56,12 @@ def _ends_sentence(text: str, dot: int, end: int) -> bool:
     token = word.group(1).lower().lstrip("(«“\"'") if word else ""
     if token in _ABBREVIATIONS or token.rstrip(".") in _ABBREVIATIONS:
         return False
-    # Initials ("A. Smith", "D.W. Griffith") and ordinals ("25. september") are not ends.
-    initials = re.fullmatch(r"[^\W\d_](?:\.[^\W\d_]){0,2}", token) is not None
+    # Initials ("A. Smith", "D.W. Griffith") and ordinals ("25. september") are not ends;
+    # lower-case abbreviations of that shape ("m.m.", "o.l.") may be.
+    raw = word.group(1).lstrip("(«“\"'") if word else ""
+    initials = (len(token) == 1 and token.isalpha()) or (
+        re.fullmatch(r"[^\W\d_](?:\.[^\W\d_]){1,2}", token) is not None and raw.isupper()
+    )
     return not initials and not (token.isdigit() and len(token) <= 2)
 
 

@@ -71,14 +71,21 @@ def test_ordinals_are_numbers_of_their_own_kind() -> None:
     assert facts_of("Konferansen holdes hvert tredje år.").numbers == {"ordinal": frozenset("3")}
     assert facts_of("Hun endte på fjerdeplass.").numbers == {"ordinal": frozenset("4")}
     assert facts_of("It was the second time.").numbers == {"ordinal": frozenset("2")}
-    # "andre" is also "others": not a number.
+    # "andre", "annet", "annen" are mostly "other(s)": not numbers, but "hvert annet år" is.
     assert facts_of("Andre regioner fulgte etter.").numbers == {}
+    assert facts_of("Rapporten peker blant annet på en annen region.").numbers == {}
+    assert facts_of("Konferansen holdes hvert annet år.").numbers == {"ordinal": frozenset("2")}
 
 
 def test_a_negation_counts_where_it_negates_what_the_claim_says() -> None:
     source = "Haugland ber folk holde seg unna elvebreddene og ikke kjøre gjennom vann på veien."
     assert not negation_differs("Haugland ber folk holde seg unna elvebreddene.", source)
     assert negation_differs("Haugland ber folk kjøre gjennom vann på veien.", source)
+    # A negated clause nothing in the sentence says: the sentence as a whole does not negate.
+    assert negation_differs(
+        "Det er ikke slik at regionen og kommunen samarbeider tett om næringsutvikling.",
+        "Regionen og kommunen samarbeider tett om næringsutvikling.",
+    )
     # Both negate, but different things.
     assert negation_differs(
         "Perioden var uvanlig varm over hele verden, ikke bare i enkelte regioner.",
@@ -90,6 +97,10 @@ def test_half_is_a_share_and_most_and_least_are_opposites() -> None:
     assert facts_of("Halvparten av budsjettet kom fra strukturfondene.").numbers == {
         "percent": frozenset({"50"})
     }
+    # ... but "the first half of 2020" is a period, and "at least" / "minst" no pole.
+    assert "percent" not in facts_of("The first half of 2020 was calm.").numbers
+    assert facts_of("At least some of the funding came late.").poles == frozenset()
+    assert facts_of("Støtten gis i minst tre år.").poles == frozenset()
     claim = facts_of("Regions far ahead have the least to gain.")
     assert opposed_poles(claim, facts_of("Regioner langt fremme har mest å hente.")) == [
         ("least", "most")

@@ -27,11 +27,15 @@ def test_abbreviations_initials_and_dates_do_not_end_sentences() -> None:
 
 
 def test_chained_initials_do_not_end_a_sentence_but_an_acronym_may() -> None:
-    text = "Sammen med D.W. Griffith grunnla han selskapet. Det gikk bra i EU. Så dro han."
+    text = (
+        "Sammen med D.W. Griffith grunnla han selskapet. Det gikk bra i EU. Vi har nettverk "
+        "m.m. Neste år kommer mer."
+    )
     assert _sentences(text) == [
         "Sammen med D.W. Griffith grunnla han selskapet.",
         "Det gikk bra i EU.",
-        "Så dro han.",
+        "Vi har nettverk m.m.",
+        "Neste år kommer mer.",
     ]
 
 
