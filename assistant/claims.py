@@ -182,28 +182,21 @@ class ExtractiveClaimChecker:
             # beside it ("hun" for who was named before). Words gathered from two
             # neighbouring sentences can say what neither does.
             said = context.sentence.text
-            covered = (
-                self._coverage(claim, claim_lang, said, names=False) >= WORD_COVERAGE
-                and self._heaviest_missing(claim, claim_lang, said) < MISSING_WEIGHT
-            )
+            share, rarest_missing = self._words_held(claim, claim_lang, said)
+            covered = share >= WORD_COVERAGE and rarest_missing < MISSING_WEIGHT
         else:
             # Without shared words, only a match that clearly stands out certifies.
             close = similarity >= SUPPORTED_ACROSS_AT
             covered = similarity - context.runner_up >= _LEAD_ACROSS
         # "The source says this of someone else" (the speaker of another section): only
         # when the rest of the claim aligns, else it is a claim the sources do not make.
-        rest = (
-            self._coverage(claim, claim_lang, context.text, names=False) >= _REST_COVERAGE
-            if same_language
-            else covered
-        )
+        around = self._words_held(claim, claim_lang, context.text)[0] if same_language else 0.0
+        rest = around >= _REST_COVERAGE if same_language else covered
         if close and rest:
             # Only a claim that otherwise says what the sentence says is attributed to a
             # name in the sentence itself; a section's speaker needs less.
             aligned = (
-                covered
-                if not same_language
-                else self._coverage(claim, claim_lang, context.text, names=False) >= WORD_COVERAGE
+                around >= WORD_COVERAGE if same_language else covered
             ) and facts.all_numbers() <= window.all_numbers()
             elsewhere = _named_elsewhere(
                 claim, context, same_language, unknown, headings, across, aligned
@@ -232,40 +225,27 @@ class ExtractiveClaimChecker:
             "det nærmeste avsnittet sier ikke dette [1]",
         )
 
-    def _heaviest_missing(self, claim: str, lang: str, text: str) -> float:
-        """The weight (6 - Zipf) of the rarest of the claim's words the text lacks (names are
-        checked as names; a capitalised first word may be one)."""
-        skip = _FRAMING | {n.lower() for n in self._analyzer.names(claim)}
+    def _words_held(self, claim: str, lang: str, text: str) -> tuple[float, float]:
+        """How much of what the claim states `text` holds: the share of the claim's words
+        it has, each weighed by how rare it is ("skuffet" missing says more than "sa"), and
+        the rarity (6 - Zipf) of the rarest word it lacks. Names are checked as names, and
+        a capitalised first word may be one, so neither counts as missing."""
+        names = {n.lower() for n in self._analyzer.names(claim)}
         capitalised = {w.lower() for w in re.findall(r"\b[^\W\d_][\w-]*", claim) if w[0].isupper()}
         passage = set(self._analyzer.terms(text, "und"))
-        return max(
-            (
-                6.0 - zipf(w, wordfreq_language(lang))
-                for w in self._analyzer.words(claim)
-                if w not in skip
-                and w not in capitalised
-                and not any(t in passage for t in self._analyzer.terms(w, "und"))
-            ),
-            default=0.0,
-        )
-
-    def _coverage(self, claim: str, lang: str, text: str, *, names: bool = True) -> float:
-        skip = (
-            set(_FRAMING) if names else _FRAMING | {n.lower() for n in self._analyzer.names(claim)}
-        )
-        passage = set(self._analyzer.terms(text, "und"))
-        # Each word by how rare it is: "skuffet" missing says more than "sa" missing.
-        weighed = [
-            (
-                max(0.5, 6.0 - zipf(w, wordfreq_language(lang))),
-                self._analyzer.terms(w, "und"),
-            )
-            for w in self._analyzer.words(claim)
-            if w not in skip
-        ]
-        total = sum(weight for weight, _ in weighed)
-        found = sum(weight for weight, terms in weighed if any(t in passage for t in terms))
-        return found / total if total else 0.0
+        freq = wordfreq_language(lang)
+        total = held = 0.0
+        rarest_missing = 0.0
+        for word in self._analyzer.words(claim):
+            if word in _FRAMING or word in names:
+                continue
+            rarity = 6.0 - zipf(word, freq)
+            total += max(0.5, rarity)
+            if any(t in passage for t in self._analyzer.terms(word, "und")):
+                held += max(0.5, rarity)
+            elif word not in capitalised:
+                rarest_missing = max(rarest_missing, rarity)
+        return (held / total if total else 0.0), rarest_missing
 
     def _result(
         self,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from index.analyzer import Analyzer, is_name
 from index.exonyms import EXONYMS
-from index.frequency import zipf
+from index.frequency import wordfreq_language, zipf
 from index.language import detect_language
 
 # A word this common (Zipf scale: 6 is "the", 3 is once per million words) is not salient.
@@ -109,7 +109,7 @@ def _terms(text: str, lang: str, analyzer: Analyzer) -> list[Term]:
         if not word or lowered in analyzer.stopwords or lowered in QUESTION_WORDS:
             continue
         name = is_name(word, first=position == 0)
-        frequency = zipf(lowered, "en" if lang == "en" else "nb")
+        frequency = zipf(lowered, wordfreq_language(lang))
         # A name is also found under its name in the other language (Norway / Norge).
         spellings = (word, *EXONYMS.get(lowered, ()))
         forms = tuple(dict.fromkeys(t for w in spellings for t in analyzer.terms(w, "und") if t))

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from assistant.passages import ScoredSentence
 from assistant.question import COMMON_ZIPF, Question
-from index.frequency import zipf
+from index.frequency import wordfreq_language, zipf
 from index.search import Retrieval
 
 # Fitted by bench/abstention.py (see its printout for the figures on both corpora).
@@ -78,7 +78,7 @@ class Relevance:
 
 def unknown_salient_names(question: Question, retrieval: Retrieval) -> list[str]:
     """The question's names that the corpus lacks and that are not common words."""
-    lang = "en" if question.lang == "en" else "nb"
+    lang = wordfreq_language(question.lang)
     return [n for n in retrieval.unknown_names if zipf(n.lower(), lang) < COMMON_ZIPF]
 
 

@@ -94,10 +94,6 @@ def bank() -> list[tuple[str, str]]:
     ]
 
 
-def bank_questions() -> list[str]:
-    return [question for _, question in bank()]
-
-
 def calibrate(store: VectorStore, queries: Vectors, langs: Sequence[str] = ()) -> Calibration:
     """The calibration of `store` from the bank's query vectors (one row per question) and,
     when given, each question's language."""

@@ -16,7 +16,7 @@ Codes: "no" (bokmål or nynorsk; `norwegian_variety` tells which), "en", "da",
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 _CODES = {
@@ -49,6 +49,20 @@ def norwegian_variety(text: str, *, default: str = "nb") -> str:
 
 def _variety(text: str) -> str | None:
     sample = text[:_SAMPLE]
+    return _short_variety(sample) if len(sample) <= _CACHED else _measured_variety(sample)
+
+
+# A question or claim is identified several times on its way (retrieval, analysis, the
+# answer's language): short texts are remembered, a bounded few.
+_CACHED = 2_000
+
+
+@lru_cache(maxsize=2048)
+def _short_variety(sample: str) -> str | None:
+    return _measured_variety(sample)
+
+
+def _measured_variety(sample: str) -> str | None:
     # Names and numbers alone ("Seville 2018", "OECD") say nothing of the language.
     if len(_LOWER_WORD.findall(sample)) < 2:
         return None

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.calibration import Calibration, bank, bank_questions, calibrate
+from index.calibration import Calibration, bank, calibrate
 from index.directory import IndexDirectory
 from index.embedder import HashEmbedder
 from index.errors import IndexMismatchError
@@ -18,7 +18,7 @@ from tests.test_index_store import _build, _corpus
 
 
 def test_the_bank_holds_everyday_questions_in_three_languages() -> None:
-    questions = bank_questions()
+    questions = [question for _, question in bank()]
     assert len(questions) >= 400
     assert len(set(questions)) == len(questions)
     text = " ".join(questions).lower()
@@ -52,7 +52,7 @@ def _published(folder: Path) -> tuple[HybridSearcher, Calibration]:
 
 def test_a_published_index_carries_its_calibration(tmp_path: Path) -> None:
     searcher, calibration = _published(tmp_path)
-    assert calibration.questions == len(bank_questions()) and calibration.spread > 0
+    assert calibration.questions == len(bank()) and calibration.spread > 0
     # The evidence of a question is its best similarity on that scale.
     retrieval = searcher.retrieve("international networks clusters", 3)
     best = max(h.dense_score or 0.0 for h in retrieval.hits)
