@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from index.language import detect_language
+
 _NUMBER = re.compile(
     r"(?<![\w.])(\d{1,3}(?:[ .,]\d{3})+|\d+(?:[.,]\d+)?)\s*(%|prosent\b|percent\b|per cent\b)?"
     r"(?:\s*(millioner|million|milliarder|billion|mrd|mill|euro|eur|kroner|nok|kr|€|\$|usd))?",
@@ -46,8 +48,11 @@ _ORDINAL = re.compile(
 )
 _ROMAN = {"II": "2", "III": "3", "IV": "4", "VI": "6", "VII": "7", "VIII": "8", "IX": "9"}
 _NEGATION = frozenset(
-    "not no never none neither nor cannot without ikke aldri ingen intet verken uten".split()
+    "not no never none neither nor cannot without "
+    "ikke ikkje aldri ingen inga intet ingenting verken uten utan".split()
 )
+# Nynorsk "no" is "now" ("inkluderer no smart spesialisering"), not a negation.
+_NEGATION_NO = _NEGATION - {"no"}
 # Words of opposite meaning, in both languages, by concept.
 _POLES = {
     "inside": "within inside internal internally innenfor innad intern interne".split(),
@@ -210,8 +215,13 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[\w’']+", text.casefold())
 
 
-def _negated(text: str) -> bool:
-    return any(w in _NEGATION or w.endswith("n't") for w in _words(text))
+def _negated(text: str, lang: str | None = None) -> bool:
+    """Whether `text` negates; `lang`: the language of the text it is part of, if known."""
+    words = _words(text)
+    negators = _NEGATION
+    if "no" in words and (lang or detect_language(text, default="en")) == "no":
+        negators = _NEGATION_NO
+    return any(w in negators or w.endswith("n't") for w in words)
 
 
 # Where a sentence's clauses part: "Hun ber folk holde seg unna, og ikke kjøre gjennom vann".
@@ -222,7 +232,9 @@ def negation_differs(claim: str, text: str) -> bool:
     """Whether a clause of `claim` and the clause of `text` that says most of it differ in
     negation. A negation elsewhere says nothing of the claim: "holde seg unna elvebreddene
     og ikke kjøre gjennom vann" does not negate "holde seg unna elvebreddene"."""
-    theirs = [(set(_content(c)), _negated(c)) for c in _CLAUSE.split(text)]
+    ours_lang = detect_language(claim, default="en")
+    theirs_lang = detect_language(text, default="en")
+    theirs = [(set(_content(c)), _negated(c, theirs_lang)) for c in _CLAUSE.split(text)]
     for clause in _CLAUSE.split(claim):
         words = _content(clause)
         if not words or not theirs:
@@ -232,19 +244,22 @@ def negation_differs(claim: str, text: str) -> bool:
         if best / len(words) < 0.5:
             # Nothing in the sentence says this clause: a negated one ("Det er ikke slik at
             # ...") is compared with the sentence as a whole.
-            if _negated(clause) and not any(n for _, n in theirs):
+            if _negated(clause, ours_lang) and not any(n for _, n in theirs):
                 return True
             continue
         # Where clauses say it equally well, all of them must differ.
         if all(
-            n != _negated(clause) for (_, n), o in zip(theirs, overlap, strict=True) if o == best
+            n != _negated(clause, ours_lang)
+            for (_, n), o in zip(theirs, overlap, strict=True)
+            if o == best
         ):
             return True
     return False
 
 
 def _content(text: str) -> list[str]:
-    return [w for w in _words(text) if w not in _NEGATION and len(w) > 2]
+    # Six letters stand for the word, so inflections meet ("motsetning" / "motsetninger").
+    return [w[:6] for w in _words(text) if w not in _NEGATION and len(w) > 2]
 
 
 def _poles(text: str) -> frozenset[str]:
@@ -273,3 +288,164 @@ def pole_word(pole: str, text: str) -> str:
 def month_name(number: str, lang: str) -> str:
     names = _NO_MONTHS if lang == "no" else _EN_MONTHS
     return names[int(number) - 1] if number.isdigit() and 1 <= int(number) <= 12 else number
+
+
+# Offices, by concept in both languages, and the words that make one the deputy's.
+_OFFICES = {
+    "president": "president presidenten presidents presidentens",
+    "director": "director director-general direktør direktøren direktørens",
+    "leader": "leader leder lederen leders chair chairman chairwoman chairperson formann "
+    "styreleder",
+    "minister": "minister ministeren statsråd statsråden",
+    "mayor": "mayor ordfører ordføreren borgermester",
+    "secretary": "secretary sekretær sekretæren",
+    "rector": "rector rektor rektoren",
+    "governor": "governor guvernør fylkesmann statsforvalter",
+    "chief": "chief head sjef sjefen",
+}  # fmt: skip
+_OFFICE = {w: office for office, words in _OFFICES.items() for w in words.split()}
+_DEPUTY_WORDS = frozenset(
+    "vice deputy assistant acting assisterende stedfortredende konstituert fungerende".split()
+)
+# Written together with the office: visepresident, varaordfører, nestleder, viseadministrerende.
+_DEPUTY_PREFIXES = ("vise", "vice", "vara", "nest", "ass")
+
+
+def _offices(text: str) -> list[tuple[str, bool, str]]:
+    """(office, whether a deputy's, the words used) for each office `text` names."""
+    words = re.findall(r"[\w’']+", text.casefold())
+    found = []
+    for i, word in enumerate(words):
+        prefix = next((p for p in _DEPUTY_PREFIXES if word.startswith(p)), "")
+        office = _OFFICE.get(word) or (_OFFICE.get(word[len(prefix) :]) if prefix else None)
+        if office is None:
+            continue
+        before = words[i - 1] if i > 0 else ""
+        deputy_before = before in _DEPUTY_WORDS or before.startswith(("vise", "vice"))
+        deputy = deputy_before or (prefix != "" and word not in _OFFICE)
+        shown = f"{before} {word}" if deputy_before else word
+        found.append((office, deputy, shown))
+    return found
+
+
+def office_differs(claim: str, text: str) -> tuple[str, str] | None:
+    """The claim's office and the source's where one is the other's deputy ("president" /
+    "visepresident", "leder" / "nestleder"), and the source does not also name the other."""
+    theirs = _offices(text)
+    for office, deputy, shown in _offices(claim):
+        same_office = [(d, w) for o, d, w in theirs if o == office]
+        if same_office and all(d != deputy for d, _ in same_office):
+            return shown, same_office[0][1]
+    return None
+
+
+# Words of one kind that exclude each other, by concept in both languages: a claim that says
+# "norske" where the source says "svenske" says something else.
+_COUNTRIES = {
+    "NO": "norsk norske norwegian",
+    "SE": "svensk svenske swedish",
+    "DK": "dansk danske danish",
+    "FI": "finsk finske finnish",
+    "IS": "islandsk islandske icelandic",
+    "DE": "tysk tyske german",
+    "FR": "fransk franske french",
+    "GB": "britisk britiske british",
+    "US": "amerikansk amerikanske american",
+    "RU": "russisk russiske russian",
+    "CN": "kinesisk kinesiske chinese",
+    "JP": "japansk japanske japanese",
+    "IT": "italiensk italienske italian",
+    "ES": "spansk spanske spanish",
+    "PL": "polsk polske polish",
+    "NL": "nederlandsk nederlandske dutch",
+    "BE": "belgisk belgiske belgian",
+    "LT": "litauisk litauiske lithuanian",
+    "LV": "latvisk latviske latvian",
+    "EE": "estisk estiske estonian",
+    "UA": "ukrainsk ukrainske ukrainian",
+    "IN": "indisk indiske indian",
+    "CA": "kanadisk kanadiske canadisk canadiske canadian",
+    "AU": "australsk australske australian",
+    "AT": "østerriksk østerrikske austrian",
+    "CH": "sveitsisk sveitsiske swiss",
+    "PT": "portugisisk portugisiske portuguese",
+    "GR": "gresk greske greek",
+    "TR": "tyrkisk tyrkiske turkish",
+}
+# The countries themselves, which say what the adjective does ("norske kirker" / "i Norge").
+_COUNTRY_NAMES = {
+    "NO": "norge noreg norway", "SE": "sverige sweden", "DK": "danmark denmark",
+    "FI": "finland", "IS": "island iceland", "DE": "tyskland germany",
+    "FR": "frankrike france", "GB": "storbritannia britain uk", "US": "usa us america",
+    "RU": "russland russia", "CN": "kina china", "JP": "japan", "IT": "italia italy",
+    "ES": "spania spain", "PL": "polen poland", "NL": "nederland netherlands",
+    "BE": "belgia belgium", "LT": "litauen lithuania", "LV": "latvia", "EE": "estland estonia",
+    "UA": "ukraina ukraine", "IN": "india", "CA": "canada kanada", "AU": "australia",
+    "AT": "østerrike austria", "CH": "sveits switzerland", "PT": "portugal",
+    "GR": "hellas greece", "TR": "tyrkia turkey",
+}  # fmt: skip
+_COUNTRY = {
+    w: c
+    for table in (_COUNTRIES, _COUNTRY_NAMES)
+    for c, words in table.items()
+    for w in words.split()
+}
+_WEEKDAYS = {
+    "1": "mandag måndag monday",
+    "2": "tirsdag tysdag tuesday",
+    "3": "onsdag wednesday",
+    "4": "torsdag thursday",
+    "5": "fredag friday",
+    "6": "lørdag laurdag saturday",
+    "7": "søndag sundag sunday",
+}
+_KINDS = {
+    kind: {w: concept for concept, words in table.items() for w in words.split()}
+    for kind, table in (("country", _COUNTRIES), ("weekday", _WEEKDAYS))
+}
+
+
+def _kinds(text: str) -> dict[str, dict[str, str]]:
+    """kind -> concept -> the word used, for the words of `_KINDS` in `text`."""
+    found: dict[str, dict[str, str]] = {}
+    for word in _words(text):
+        for kind, concepts in _KINDS.items():
+            concept = concepts.get(word)
+            if concept is not None:
+                found.setdefault(kind, {}).setdefault(concept, word)
+    return found
+
+
+def kind_differs(claim: str, text: str) -> tuple[str, str] | None:
+    """The claim's word and the source's where both name one of a kind and the source lacks
+    the claim's ("norske" / "svenske", "tirsdag" / "onsdag")."""
+    theirs = _kinds(text)
+    for kind, ours in _kinds(claim).items():
+        other = theirs.get(kind, {})
+        missing = [word for concept, word in ours.items() if concept not in other]
+        if missing and other:
+            return missing[0], next(iter(other.values()))
+    return None
+
+
+def kind_missing(claim: str, text: str) -> list[str]:
+    """The claim's words of `_KINDS` whose concept `text` does not have (a country's name
+    says what its adjective does)."""
+    theirs = _kinds(text)
+    countries = countries_in(text)
+    return [
+        word
+        for kind, ours in _kinds(claim).items()
+        for concept, word in ours.items()
+        if concept not in theirs.get(kind, {}) and not (kind == "country" and concept in countries)
+    ]
+
+
+def country(word: str) -> str | None:
+    """The country a name or adjective stands for (Norges, norske, Norway: "NO")."""
+    folded = word.casefold()
+    return _COUNTRY.get(folded) or (_COUNTRY.get(folded[:-1]) if folded.endswith("s") else None)
+
+
+def countries_in(text: str) -> frozenset[str]:
+    return frozenset(c for w in _words(text) if (c := country(w)) is not None)

@@ -13,9 +13,10 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from assistant.facts import country
 from index.analyzer import is_name
 from index.exonyms import EXONYMS, cognate
-from index.frequency import descriptive_words
+from index.frequency import descriptive_words, zipf
 
 Token = tuple[str, bool]  # a word, and whether it is a name
 
@@ -38,6 +39,8 @@ _TIED = 4
 # How far back in the claim a name's anchor may stand ("Rodríguez-Pose deltok i faglig
 # kapasitet som professor II ved Universitetet i Bergen").
 _ANCHOR_REACH = 12
+# Words more frequent than this (Zipf) are no given names however capitalised: "Det", "The".
+_COMMON = 5.5
 # How far after its anchor a tied name may stand in the source.
 _NEAR = _TIED + 2
 
@@ -61,13 +64,16 @@ def name_conflict(
     claim_tokens = tokens(claim, across=across)
     source_tokens = tokens(text)
     for i, (word, name) in enumerate(claim_tokens):
-        if not name:
+        if not name or given_name(i, claim_tokens, source_tokens, same_language):
             continue
         anchor = _anchor(claim_tokens, i, source_tokens, same_language)
         if anchor is None:
             continue
-        near = [w for w, n in source_tokens[anchor + 1 : anchor + 1 + _NEAR] if n]
-        if any(same(word, other, same_language) for other in near):
+        beside = source_tokens[anchor + 1 : anchor + 1 + _NEAR]
+        near = [w for w, n in beside if n]
+        # Beside the anchor as a word of any kind: English capitalises what Norwegian does
+        # not ("London's first Muslim mayor" / "Londons første muslimske borgermester").
+        if any(same(word, other, same_language) for other, _ in beside):
             continue
         if not found(word, source_tokens, same_language):
             # The source has another name where the claim has one it lacks (Bergen / Wasa).
@@ -89,6 +95,46 @@ def name_conflict(
     return None
 
 
+def given_name(
+    i: int,
+    claim: list[Token],
+    source: list[Token],
+    same_language: bool,
+    wider: list[Token] | None = None,
+) -> bool:
+    """Whether claim token i is a given name whose family name follows it and stands in the
+    source without a given name of its own ("Kelly Clarkson" / "Clarkson skiftet ..."),
+    nor with another one in the `wider` text around it: "Kari Vindheim" there is someone
+    else than "Ola Vindheim"."""
+    if i + 1 >= len(claim) or not claim[i + 1][1]:
+        return False
+    given, family = claim[i][0], claim[i + 1][0]
+    here = _given_before(family, source, same_language)
+    around = _given_before(family, wider or [], same_language)
+    return (
+        bool(here)
+        and all(g is None for g in here)
+        and all(g is None or same(given, g, same_language) for g in around)
+    )
+
+
+def _given_before(family: str, text: list[Token], same_language: bool) -> list[str | None]:
+    """For each place of `family` in `text`, the given name before it, if any."""
+    return [
+        text[k - 1][0] if k > 0 and _given(text[k - 1]) else None
+        for k, (w, _) in enumerate(text)
+        if same(family, w, same_language)
+    ]
+
+
+def _given(token: Token) -> bool:
+    # A line's first word is no name to `tokens`, but "Kari" before "Vindheim" is one.
+    word, name = token
+    return name or (
+        word[:1].isupper() and max(zipf(word.lower(), "nb"), zipf(word.lower(), "en")) < _COMMON
+    )
+
+
 def tokens(text: str, *, heading: bool = False, across: str | None = None) -> list[Token]:
     """Words, and whether each is a name (in a heading the first word may be one too).
 
@@ -101,7 +147,8 @@ def tokens(text: str, *, heading: bool = False, across: str | None = None) -> li
         word = match.group(0).strip("'’-").removesuffix("’s").removesuffix("'s")
         # A sentence's or a quoted title's first word is capitalised anyway.
         first = not heading and (
-            position == 0 or bool(re.search(r"([.!?:\n]\s*|['‘«\"“])$", text[: match.start()]))
+            position == 0
+            or bool(re.search(r"([.!?:\n]\s*|['‘«\"“]|(^|\n)\s*[–—-]\s*)$", text[: match.start()]))
         )
         # Numbers and months are compared as such, not as names.
         name = (
@@ -136,8 +183,15 @@ def found(word: str, tokens: list[Token], same_language: bool) -> bool:
 def same(a: str, b: str, same_language: bool) -> bool:
     """The same word, allowing for inflection, and across languages for cognates and
     compounds ("Commission" / "Europakommisjonen", "Lithuania" / "Litauen")."""
+    # An acronym's Norwegian genitive: EU / EUs, OECD / OECDs.
+    if (a.isupper() and b == a + "s") or (b.isupper() and a == b + "s"):
+        return True
     a, b = a.casefold(), b.casefold()
     if a == b:
+        return True
+    # A country and its adjective, in either language: US / amerikanske, Norge / norske.
+    place = country(a)
+    if place is not None and place == country(b):
         return True
     if min(len(a), len(b)) >= 5 and a[:-2] == b[: len(a) - 2]:
         return True  # Universitetet / Universitet, Nordland / Nordlands

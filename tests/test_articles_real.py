@@ -94,3 +94,46 @@ def test_an_answer_may_come_from_an_articles_subsection(assistant: Assistant) ->
     answer = assistant.ask("Hvordan synes Kari Vindheim det er å vinne på hjemmebane?")
     assert answer.answered
     assert "deilig" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("claim", "ours", "theirs"),
+    [
+        # One word in the place of another of its kind (tests/data/articles/kai-narvik.txt).
+        ("Ordfører Kari Nilsen klippet snoren ved åpningen av kaien.", "rdfører", "araordfører"),
+        ("Bodø havn åpnet tirsdag den nye containerkaien på Fagernes.", "Bodø", "Narvik"),
+        (
+            "Den norske malmeksporten fra Kiruna skal også gå over den nye kaien.",
+            "norske",
+            "svenske",
+        ),
+        ("Narvik havn åpnet onsdag den nye containerkaien på Fagernes.", "onsdag", "tirsdag"),
+    ],
+)
+def test_a_word_in_the_place_of_another_of_its_kind_is_named(
+    assistant: Assistant, claim: str, ours: str, theirs: str
+) -> None:
+    result = assistant.check(claim)[0]
+    assert result.verdict == "contradicted", result
+    assert ours in result.reason and theirs in result.reason, result.reason
+
+
+def test_a_family_name_alone_stands_for_the_one_person_of_that_name(assistant: Assistant) -> None:
+    # "Treneren Ola Berg mener at Vindheim kan løpe under 11,10": Kari Vindheim, named before.
+    right = "Treneren Ola Berg mener at Kari Vindheim kan løpe under 11,10 før sesongen er over."
+    assert assistant.check(right)[0].verdict == "supported"
+    for wrong in (
+        "Treneren Ola Berg mener at Per Vindheim kan løpe under 11,10 før sesongen er over.",
+        "Ola Vindheim vant 100 meter på Bislett torsdag kveld med tiden 11,21 sekunder.",
+    ):
+        result = assistant.check(wrong)[0]
+        assert result.verdict != "supported", result
+
+
+def test_a_sentence_that_stands_out_may_word_a_common_verb_otherwise(assistant: Assistant) -> None:
+    # "venter" / "forventer": the only sentence close to the claim, all else in it.
+    said = "Meteorolog Sverre Dahl forventer at regnet gir seg torsdag ettermiddag."
+    assert assistant.check(said)[0].verdict == "supported"
+    # ... but not a word of its own ("snøen" for "regnet").
+    other = "Meteorolog Sverre Dahl forventer at snøen gir seg torsdag ettermiddag."
+    assert assistant.check(other)[0].verdict != "supported"

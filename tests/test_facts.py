@@ -1,6 +1,13 @@
 from __future__ import annotations
 
-from assistant.facts import facts_of, negation_differs, opposed_poles
+from assistant.facts import (
+    facts_of,
+    kind_differs,
+    kind_missing,
+    negation_differs,
+    office_differs,
+    opposed_poles,
+)
 from assistant.output import clean_output, markers, strip_markers
 
 
@@ -105,3 +112,50 @@ def test_half_is_a_share_and_most_and_least_are_opposites() -> None:
     assert opposed_poles(claim, facts_of("Regioner langt fremme har mest å hente.")) == [
         ("least", "most")
     ]
+
+
+def test_nynorsk_no_is_now_and_ikkje_negates() -> None:
+    source = "EUs formelle dialoger med land i Afrika inkluderer nå smart spesialisering."
+    claim = "EU sine formelle dialogar med land i Afrika inkluderer no smart spesialisering."
+    assert not negation_differs(claim, source)
+    assert negation_differs(
+        "EU sine formelle dialogar med land i Afrika inkluderer ikkje smart spesialisering.",
+        source,
+    )
+    assert facts_of("There is no agreement on the budget.").negated
+
+
+def test_a_negation_is_found_whatever_the_inflection() -> None:
+    assert negation_differs(
+        "Gode rammebetingelser og god tilrettelegging gjennom S3 står i motsetning til hverandre.",
+        "Gode rammebetingelser og god tilrettelegging gjennom S3 er ikke motsetninger.",
+    )
+
+
+def test_an_office_and_its_deputy_differ() -> None:
+    source = "EUs regionkomité var representert med visepresident Markku Markkula."
+    assert office_differs("The committee was represented by its president.", source) == (
+        "president",
+        "visepresident",
+    )
+    assert office_differs("Nestleder Per Hansen åpnet møtet.", "Leder Per Hansen åpnet møtet.")
+    assert office_differs("The deputy director spoke.", "Direktøren talte.") == (
+        "deputy director",
+        "direktøren",
+    )
+    assert office_differs("Visepresidenten talte.", "The vice-president spoke.") is None
+    # The source naming both offices says nothing against either.
+    assert office_differs("Lederen talte.", "Lederen og nestlederen talte.") is None
+
+
+def test_a_nationality_or_weekday_in_the_place_of_another_differs() -> None:
+    source = "Den svenske malmeksporten fra Kiruna skal gå over kaien fra tirsdag."
+    assert kind_differs("Den norske malmeksporten skal gå over kaien.", source) == (
+        "norske",
+        "svenske",
+    )
+    assert kind_differs("Eksporten går over kaien fra onsdag.", source) == ("onsdag", "tirsdag")
+    assert kind_differs("Swedish ore exports will use the quay.", source) is None
+    # A country's name says what its adjective does; a missing one is reported.
+    assert kind_missing("Blant norske kirker er den størst.", "den største kirken i Norge") == []
+    assert kind_missing("Den norske eksporten økte.", "Eksporten økte.") == ["norske"]

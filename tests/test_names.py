@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.names import name_conflict, same, tokens
+from assistant.names import given_name, name_conflict, same, tokens
 from index.frequency import descriptive_words
 
 
@@ -27,8 +27,23 @@ def test_countries_and_acronyms_stay_names_however_common() -> None:
 def test_exonyms_are_found_inflected() -> None:
     assert same("Norway", "Norges", False)
     assert same("Norway", "Noreg", False)
-    assert not same("Norway", "Norges", True)  # in one language a name is spelt one way
     assert not same("Sweden", "Norges", False)
+    assert not same("Norge", "svenske", True)
+
+
+def test_a_country_is_the_same_place_as_its_adjective() -> None:
+    # English capitalises what Norwegian writes in lower case ("the US president" / "den
+    # amerikanske presidenten"); in one language too ("norske kirker" / "i Norge").
+    assert same("US", "amerikanske", False)
+    assert same("Norge", "norske", True)
+    assert same("Tysklands", "tysk", True)
+    assert not same("Latvia", "litauiske", False)
+
+
+def test_an_acronyms_norwegian_genitive_is_the_acronym() -> None:
+    assert same("EU", "EUs", False)
+    assert same("OECDs", "OECD", True)
+    assert not same("EU", "EUR", False)
 
 
 def test_one_root_across_languages_is_one_name() -> None:
@@ -59,3 +74,23 @@ def test_only_an_institutions_common_words_are_descriptive() -> None:
     # wordfreq ignores case: common names score like common words, but name no institution.
     assert descriptive_words("It was held in London by John Smith.", "en") == frozenset()
     assert _names("The conference was held in London.", across="en") == ["London"]
+
+
+def test_a_given_name_is_had_when_its_family_name_stands_alone() -> None:
+    claim = tokens("Kelly Clarkson byttet antrekk seks ganger.")
+    assert given_name(0, claim, tokens("Clarkson skiftet antrekk seks ganger."), True)
+    # Someone else of that family name is named in the source ...
+    assert not given_name(0, claim, tokens("Maria Clarkson skiftet antrekk seks ganger."), True)
+    # ... or in the rest of the document, at a line's start too.
+    assert not given_name(
+        0,
+        claim,
+        tokens("Clarkson skiftet antrekk seks ganger."),
+        True,
+        tokens("Tittel\nMaria Clarkson ledet showet."),
+    )
+    assert not given_name(0, claim, tokens("Antrekket ble skiftet seks ganger."), True)
+
+
+def test_a_quote_dash_starts_a_sentence() -> None:
+    assert tokens("Det sa hun.\n– Vi har ikke sett så mye regn.")[3] == ("Vi", False)
