@@ -39,11 +39,12 @@ from assistant.facts import (
     opposed_poles,
     pole_word,
 )
-from assistant.names import Token, found, given_name, name_conflict, same, tokens
+from assistant.names import Token, found, given_name, name_conflict, same, swapped, tokens
 from assistant.passages import ScoredSentence, by_similarity, scored_sentences
 from index.analyzer import Analyzer
 from index.frequency import wordfreq_language, zipf
 from index.language import detect_language
+from index.nynorsk import bokmal
 from index.search import Retrieval
 from index.sections import Heading
 from index.sentences import split_sentences
@@ -74,8 +75,8 @@ PARAPHRASE_MISSING = 1.5
 _REST_COVERAGE = 0.4
 # Words that frame a claim rather than state it ("Ifølge rapporten ...", "The report says").
 _FRAMING = frozenset(
-    "rapport rapporten rapportens report says sier ifølge according nevner mentions notes "
-    "states skriver viser shows".split()
+    "rapport rapporten rapportens report says sier seier ifølge ifølgje according nevner "
+    "nemner mentions notes states skriver skriv viser shows".split()
 )
 # A claim's capitalised first word more frequent than this (Zipf) is no name: "Det", "Etter".
 _COMMON_FIRST = 5.5
@@ -285,9 +286,13 @@ class ExtractiveClaimChecker:
         for word in self._analyzer.words(claim):
             if word in _FRAMING or word in names:
                 continue
-            rarity = 6.0 - zipf(word, freq)
+            # A nynorsk word may stand in its bokmål form (strategiar / strategier).
+            forms = {word, bokmal(word)} if lang == "no" else {word}
+            if forms & self._analyzer.stopwords:
+                continue
+            rarity = 6.0 - max(zipf(form, freq) for form in forms)
             total += max(0.5, rarity)
-            if any(t in passage for t in self._analyzer.terms(word, "und")):
+            if any(t in passage for form in forms for t in self._analyzer.terms(form, "und")):
                 held += max(0.5, rarity)
             elif word not in capitalised:
                 rarest_missing = max(rarest_missing, rarity)
@@ -455,6 +460,13 @@ def _conflict(
             "contradicted",
             f"the claim says '{ours}'; the source says '{theirs}' [1]",
             f"påstanden sier '{ours}'; kilden sier '{theirs}' [1]",
+        )
+    order = swapped(claim, context.sentence.text, same_language)
+    if order is not None:
+        return Finding(
+            "contradicted",
+            f"the claim has {order[0]} and {order[1]} the other way round [1]",
+            f"påstanden har {order[0]} og {order[1]} i motsatt rekkefølge [1]",
         )
     for replaced in (office_differs, kind_differs):
         words = replaced(claim, context.sentence.text)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from itertools import pairwise
 
 from assistant.facts import country
 from index.analyzer import is_name
@@ -214,3 +215,55 @@ def _exonym(english: str, other: str) -> bool:
     return any(
         other.startswith(form) and len(other) - len(form) <= 2 for form in EXONYMS.get(english, ())
     )
+
+
+# Words that join names into a list, which has no order to swap: "Oslo og Bergen".
+_JOINING = frozenset("og and or eller samt , & with med".split())
+# How many words may stand between two names whose order is compared.
+_SWAP_REACH = 8
+
+
+def swapped(claim: str, text: str, same_language: bool) -> tuple[str, str] | None:
+    """Two names the claim relates in one order and the source in the other: "Pete Best
+    overtok for Ringo Starr" / "Ringo Starr overtok for Best". Returns the claim's two names
+    in its order. Names only joined ("Oslo og Bergen") have no order."""
+    ours, theirs = tokens(claim), tokens(text)
+    if len(ours) > 1 and ours[1][1] and ours[0][0][:1].isupper():
+        ours[0] = (ours[0][0], True)  # a given name first in the sentence: "Silje Moe ..."
+    groups = _groups(ours)
+    for (a_start, a_end), (b_start, b_end) in pairwise(groups):
+        between = [w.casefold() for w, _ in ours[a_end:b_start]]
+        if not between or len(between) > _SWAP_REACH or set(between) <= _JOINING:
+            continue
+        a = _place(ours[a_end - 1][0], theirs, same_language)
+        b = _place(ours[b_end - 1][0], theirs, same_language)
+        if a is None or b is None or not 0 < a - b <= _SWAP_REACH + 2:
+            continue
+        # The same relation between them: a word they share (so a claim in another
+        # language, reworded, is not compared).
+        theirs_between = {w.casefold()[:5] for w, _ in theirs[b + 1 : a]}
+        if not {w[:5] for w in between if len(w) > 2} & theirs_between:
+            continue
+        first = " ".join(w for w, _ in ours[a_start:a_end])
+        second = " ".join(w for w, _ in ours[b_start:b_end])
+        return first, second
+    return None
+
+
+def _groups(text: list[Token]) -> list[tuple[int, int]]:
+    """(start, end) of each run of names: one person or institution."""
+    runs: list[tuple[int, int]] = []
+    for i, (_, name) in enumerate(text):
+        if not name:
+            continue
+        if runs and runs[-1][1] == i:
+            runs[-1] = (runs[-1][0], i + 1)
+        else:
+            runs.append((i, i + 1))
+    return runs
+
+
+def _place(word: str, text: list[Token], same_language: bool) -> int | None:
+    """Where `word` stands in `text`, if it stands there once."""
+    places = [k for k, (w, _) in enumerate(text) if same(word, w, same_language)]
+    return places[0] if len(places) == 1 else None

@@ -137,3 +137,22 @@ def test_a_sentence_that_stands_out_may_word_a_common_verb_otherwise(assistant: 
     # ... but not a word of its own ("snøen" for "regnet").
     other = "Meteorolog Sverre Dahl forventer at snøen gir seg torsdag ettermiddag."
     assert assistant.check(other)[0].verdict != "supported"
+
+
+def test_two_people_the_other_way_round_are_a_contradiction(assistant: Assistant) -> None:
+    # "Prosjektleder Jonas Berg overtok etter Silje Moe i fjor"
+    result = assistant.check(
+        "Silje Moe overtok etter Jonas Berg i fjor, da byggingen var halvveis."
+    )[0]
+    assert result.verdict == "contradicted", result
+    assert "Silje Moe" in result.reason and "Jonas Berg" in result.reason
+    assert assistant.check("Jonas Berg overtok etter Silje Moe i fjor.")[0].verdict == "supported"
+
+
+def test_a_nynorsk_claim_meets_a_bokmal_source(assistant: Assistant) -> None:
+    for claim in (
+        "Biblioteket har åpent alle dagar frå klokka 8 til 22, også i helgane.",
+        "Kari Dahl sa at eksporten av laks auka med fem prosent i fjor, mest til Polen og Frankrike.",
+    ):
+        result = assistant.check(claim)[0]
+        assert result.verdict == "supported", result

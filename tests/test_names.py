@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.names import given_name, name_conflict, same, tokens
+from assistant.names import given_name, name_conflict, same, swapped, tokens
 from index.frequency import descriptive_words
 
 
@@ -94,3 +94,15 @@ def test_a_given_name_is_had_when_its_family_name_stands_alone() -> None:
 
 def test_a_quote_dash_starts_a_sentence() -> None:
     assert tokens("Det sa hun.\n– Vi har ikke sett så mye regn.")[3] == ("Vi", False)
+
+
+def test_names_the_other_way_round_in_one_relation() -> None:
+    source = "Ringo Starr overtok for Best på trommer."
+    assert swapped("Pete Best overtok for Ringo Starr på trommer.", source, True) == (
+        "Pete Best",
+        "Ringo Starr",
+    )
+    assert swapped("Ringo Starr overtok for Pete Best.", source, True) is None
+    # A list has no order, and a relation in other words is not compared.
+    assert swapped("De kom fra Oslo og Bergen.", "De kom fra Bergen og Oslo.", True) is None
+    assert swapped("Pete Best was replaced by Ringo Starr.", source, False) is None
