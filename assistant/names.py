@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 from itertools import pairwise
 
 from assistant.facts import country
@@ -142,15 +143,26 @@ def tokens(text: str, *, heading: bool = False, across: str | None = None) -> li
     `across`: the text's language (a wordfreq code) when it is compared with text in
     another; its common capitalised words are then descriptive, not names.
     """
+    return list(_tokens(text, heading, across))
+
+
+# What stands between a sentence's (or a quoted title's) first word and the word before.
+_STARTS = re.compile(r"([.!?:\n]\s*|['‘«\"“]|\n\s*[–—-]\s*)$")
+
+
+@lru_cache(maxsize=1024)
+def _tokens(text: str, heading: bool, across: str | None) -> tuple[Token, ...]:
+    # A claim's evidence is tokenised for every claim name and candidate: once is enough.
     out = []
     described = descriptive_words(text, across) if across is not None else frozenset()
+    end = 0
     for position, match in enumerate(_TOKEN.finditer(text)):
         word = match.group(0).strip("'’-").removesuffix("’s").removesuffix("'s")
         # A sentence's or a quoted title's first word is capitalised anyway.
         first = not heading and (
-            position == 0
-            or bool(re.search(r"([.!?:\n]\s*|['‘«\"“]|(^|\n)\s*[–—-]\s*)$", text[: match.start()]))
+            position == 0 or _STARTS.search(text, end, match.start()) is not None
         )
+        end = match.end()
         # Numbers and months are compared as such, not as names.
         name = (
             is_name(word, first=first)
@@ -161,7 +173,7 @@ def tokens(text: str, *, heading: bool = False, across: str | None = None) -> li
             and word not in described
         )
         out.append((word, name))
-    return out
+    return tuple(out)
 
 
 def _anchor(claim: list[Token], i: int, source: list[Token], same_language: bool) -> int | None:
