@@ -78,7 +78,7 @@ _POLES = {
     "small": "small smaller smallest little liten lite små mindre minste".split(),
     "strong": "strong stronger strongly sterk sterke sterkt".split(),
     "weak": "weak weaker weakly svak svake svakt".split(),
-    "win": "won wins win winning victory beat beats defeated vant vinner vinne seier".split(),
+    "win": "won wins win winning victory beat beats vant vinner vinne seier".split(),
     "lose": "lost loses lose losing defeat tapte taper tape tap".split(),
     "open": "open opened opens åpen åpent åpne åpnet åpner opna".split(),
     "closed": "closed closes stengt stengte stenger stengde lukket lukka".split(),
@@ -262,13 +262,28 @@ def _content(text: str) -> list[str]:
     return [w[:6] for w in _words(text) if w not in _NEGATION and len(w) > 2]
 
 
+# Beating someone, in the passive voice the other way round: "Hun ble slått av Kurt Nilsen"
+# is a loss, "Hun slo Emma Lind" a win; "slo fast", "slo seg ned" are neither.
+_BEATING = frozenset("slo slått slår beaten defeated".split())
+_PASSIVE = frozenset("ble blei vart blitt was were been being got".split())
+_NOT_BEATING = frozenset("fast seg ned an opp til inn sammen igjen".split())
+
+
 def _poles(text: str) -> frozenset[str]:
     words = _words(text)
-    return frozenset(
-        _WORD_POLE[w]
-        for i, w in enumerate(words)
-        if w in _WORD_POLE and not (w == "least" and i > 0 and words[i - 1] == "at")
-    )
+    poles = set()
+    for i, w in enumerate(words):
+        before = words[i - 1] if i > 0 else ""
+        if w in _BEATING:
+            after = words[i + 1] if i + 1 < len(words) else ""
+            # "ble imidlertid slått": an adverb may stand between.
+            if _PASSIVE & set(words[max(0, i - 2) : i]):
+                poles.add("lose")
+            elif after not in _NOT_BEATING:
+                poles.add("win")
+        elif w in _WORD_POLE and not (w == "least" and before == "at"):
+            poles.add(_WORD_POLE[w])
+    return frozenset(poles)
 
 
 def opposed_poles(claim: Facts, evidence: Facts) -> list[tuple[str, str]]:

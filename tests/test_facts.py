@@ -159,3 +159,12 @@ def test_a_nationality_or_weekday_in_the_place_of_another_differs() -> None:
     # A country's name says what its adjective does; a missing one is reported.
     assert kind_missing("Blant norske kirker er den størst.", "den største kirken i Norge") == []
     assert kind_missing("Den norske eksporten økte.", "Eksporten økte.") == ["norske"]
+
+
+def test_being_beaten_is_a_loss() -> None:
+    assert facts_of("Hun ble imidlertid slått av Kurt Nilsen.").poles == {"lose"}
+    assert facts_of("He was defeated by Nilsen.").poles == {"lose"}
+    assert facts_of("Kelly Clarkson beat Kurt Nilsen.").poles == {"win"}
+    assert facts_of("Hun slo svenske Emma Lind med fire hundredeler.").poles == {"win"}
+    # "slå fast", "slå seg ned": no contest.
+    assert facts_of("Rapporten slår fast at regionene samarbeider.").poles == frozenset()
