@@ -270,20 +270,25 @@ _NOT_BEATING = frozenset("fast seg ned an opp til inn sammen igjen".split())
 
 
 def _poles(text: str) -> frozenset[str]:
+    return frozenset(pole for pole, _ in _pole_words(text))
+
+
+def _pole_words(text: str) -> list[tuple[str, str]]:
+    """(pole, the word that carries it) for each word of `text` that has a pole."""
     words = _words(text)
-    poles = set()
+    found = []
     for i, w in enumerate(words):
         before = words[i - 1] if i > 0 else ""
         if w in _BEATING:
             after = words[i + 1] if i + 1 < len(words) else ""
             # "ble imidlertid slått": an adverb may stand between.
             if _PASSIVE & set(words[max(0, i - 2) : i]):
-                poles.add("lose")
+                found.append(("lose", w))
             elif after not in _NOT_BEATING:
-                poles.add("win")
+                found.append(("win", w))
         elif w in _WORD_POLE and not (w == "least" and before == "at"):
-            poles.add(_WORD_POLE[w])
-    return frozenset(poles)
+            found.append((_WORD_POLE[w], w))
+    return found
 
 
 def opposed_poles(claim: Facts, evidence: Facts) -> list[tuple[str, str]]:
@@ -297,7 +302,7 @@ def opposed_poles(claim: Facts, evidence: Facts) -> list[tuple[str, str]]:
 
 def pole_word(pole: str, text: str) -> str:
     """The word of `text` that carries `pole` ("sunket" for less), else the pole's name."""
-    return next((w for w in _words(text) if _WORD_POLE.get(w) == pole), _POLES[pole][0])
+    return next((w for p, w in _pole_words(text) if p == pole), _POLES[pole][0])
 
 
 def month_name(number: str, lang: str) -> str:

@@ -156,3 +156,12 @@ def test_a_nynorsk_claim_meets_a_bokmal_source(assistant: Assistant) -> None:
     ):
         result = assistant.check(claim)[0]
         assert result.verdict == "supported", result
+
+
+def test_beaten_for_beat_is_a_contradiction(assistant: Assistant) -> None:
+    # "Hun slo svenske Emma Lind med fire hundredeler": she won.
+    result = assistant.check("Kari Vindheim ble slått av svenske Emma Lind med fire hundredeler.")[
+        0
+    ]
+    assert result.verdict == "contradicted", result
+    assert "'slått'" in result.reason and "'slo'" in result.reason
