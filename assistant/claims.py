@@ -284,7 +284,8 @@ class ExtractiveClaimChecker:
         total = held = 0.0
         rarest_missing = 0.0
         for word in self._analyzer.words(claim):
-            if word in _FRAMING or word in names:
+            # "sa" / "sier" / "skriver": how it was said is not what the claim states.
+            if word in _FRAMING or word in _SAYING or word in names:
                 continue
             # A nynorsk word may stand in its bokmål form (strategiar / strategier).
             forms = {word, bokmal(word)} if lang == "no" else {word}
@@ -330,18 +331,37 @@ def _context(sentence: ScoredSentence, retrieval: Retrieval) -> str:
 _PRONOUNS = frozenset("han hun hen ho he she him his hans hennes hennar".split())
 
 
+# Verbs that say who said a quote: "– Vi har ikke sett så mye nedbør. Det sier Haugland."
+_SAYING = frozenset(
+    "sier sa seier sagt skriver skreiv skrev forteller fortalde fortalte opplyser mener meiner "
+    "says said writes wrote tells told".split()
+)
+
+
 def _named_in(sentence: ScoredSentence, around: str) -> str:
-    """`around`, and when the sentence says "hun" or "han" and the sentence before it names
-    nobody (who would be the one meant), the nearest sentence before that names someone."""
-    if not _PRONOUNS & set(re.findall(r"\w+", sentence.text.lower())):
-        return around
+    """Where the one the sentence is about may be named: its heading, the sentence, and
+    for a quote the sentence after it when that says who said it ("Det sier Haugland"); when the
+    sentence says "hun" or "han", also the nearest sentence before it that names someone.
+    Not any neighbour: "Per Olsen åpnet møtet. Kari Dahl la fram tallene." does not make
+    Per Olsen the one who presented the figures."""
     chunk = sentence.hit.chunk
+    spans = split_sentences(chunk.text)
     local = sentence.start - chunk.start
-    before = [chunk.text[a:b] for a, b in split_sentences(chunk.text) if b <= local]
-    if not before or _names_someone(before[-1]):
+    index = next((i for i, (a, _) in enumerate(spans) if a == local), None)
+    heading = sentence.heading.text if sentence.heading is not None else ""
+    if index is None:
         return around
-    named = next((text for text in reversed(before) if _names_someone(text)), "")
-    return f"{named}\n{around}" if named else around
+    parts = [heading, sentence.text]
+    quoted = re.match(r"\s*[–—«\"“-]", sentence.text) or re.search(r"[»\"”]\W*$", sentence.text)
+    if quoted and index + 1 < len(spans):
+        after = chunk.text[spans[index + 1][0] : spans[index + 1][1]]
+        if _SAYING & set(re.findall(r"\w+", after.lower())):
+            parts.append(after)
+    if _PRONOUNS & set(re.findall(r"\w+", sentence.text.lower())):
+        before = [chunk.text[a:b] for a, b in spans[:index]]
+        named = next((text for text in reversed(before) if _names_someone(text)), "")
+        parts.insert(0, named)
+    return "\n".join(p for p in parts if p)
 
 
 def _names_someone(text: str) -> bool:
@@ -505,7 +525,9 @@ def _unverified(
     numbers = sorted(facts.all_numbers() - window.all_numbers())
     names = _absent_names(claim, tokens(claim, across=across), text, same_language, document)
     # "svenske" for "norske", a weekday: common words, but each a fact of its own.
-    return [*numbers, *kind_missing(claim, text)], list(dict.fromkeys(names))
+    kinds = kind_missing(claim, text)
+    named = [n for n in dict.fromkeys(names) if n.casefold() not in kinds]
+    return [*numbers, *kinds], named
 
 
 def _absent_names(

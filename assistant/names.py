@@ -110,7 +110,11 @@ def given_name(
     else than "Ola Vindheim"."""
     if i + 1 >= len(claim) or not claim[i + 1][1]:
         return False
-    given, family = claim[i][0], claim[i + 1][0]
+    # The family name ends the run of names: "Aleksander Aamodt Kilde".
+    last = i + 1
+    while last + 1 < len(claim) and claim[last + 1][1]:
+        last += 1
+    given, family = claim[i][0], claim[last][0]
     here = _given_before(family, source, same_language)
     around = _given_before(family, wider or [], same_language)
     return (
@@ -122,9 +126,10 @@ def given_name(
 
 def _given_before(family: str, text: list[Token], same_language: bool) -> list[str | None]:
     """For each place of `family` in `text`, the given name before it, if any."""
+    # A family name that starts a sentence (not a name to `tokens`) has none before it.
     return [
-        text[k - 1][0] if k > 0 and _given(text[k - 1]) else None
-        for k, (w, _) in enumerate(text)
+        text[k - 1][0] if k > 0 and name and _given(text[k - 1]) else None
+        for k, (w, name) in enumerate(text)
         if same(family, w, same_language)
     ]
 

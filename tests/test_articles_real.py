@@ -165,3 +165,12 @@ def test_beaten_for_beat_is_a_contradiction(assistant: Assistant) -> None:
     ]
     assert result.verdict == "contradicted", result
     assert "'slått'" in result.reason and "'slo'" in result.reason
+
+
+def test_a_neighbours_name_does_not_make_them_the_actor(assistant: Assistant) -> None:
+    # "Per Olsen åpnet årsmøtet ... Kari Dahl la deretter fram tallene for fjoråret."
+    result = assistant.check("Per Olsen la fram tallene for fjoråret.")[0]
+    assert result.verdict != "supported", result
+    # ... but a quote's speaker is named in the sentence after it.
+    quote = "Haugland sa at man ikke har sett så mye nedbør i september siden målingene startet."
+    assert assistant.check(quote)[0].verdict == "supported"
