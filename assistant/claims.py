@@ -57,6 +57,9 @@ SUPPORTED_AT = 3.0
 # more false claims on the report's validation half: the safer bar stays.
 SUPPORTED_ACROSS_AT = 4.5
 CONTRADICTED_AT = 1.5
+# A contradiction needs a passage about the same thing: in the claim's language, one holding
+# at least this share of its words.
+ABOUT_COVERAGE = 0.0
 # A claim in the sources' own language must also share most of its words with them.
 WORD_COVERAGE = 0.7
 # ... and lack none of its words rarer than this (6 - Zipf): "skuffet" (1.5) is a claim of
@@ -78,8 +81,9 @@ _FRAMING = frozenset(
     "rapport rapporten rapportens report says sier seier ifølge ifølgje according nevner "
     "nemner mentions notes states skriver skriv viser shows".split()
 )
-# A claim's capitalised first word more frequent than this (Zipf) is no name: "Det", "Etter".
-_COMMON_FIRST = 5.5
+# A claim's capitalised first word more frequent than this (Zipf) is no name: "Det",
+# "Senere" (5.45), "Per" (5.45, also a preposition); "Bodø" is 4.74.
+_COMMON_FIRST = 5.0
 # Sentences of the best passages considered as evidence, most similar first.
 _CANDIDATES = 4
 # Across languages the best match must lead the next by this many spreads to certify.
@@ -194,7 +198,11 @@ class ExtractiveClaimChecker:
         # Across languages the claim's descriptive capitalised words are translated.
         across = None if same_language else wordfreq_language(claim_lang)
         tied = name_conflict(claim, context.text, same_language, across)
-        if similarity >= CONTRADICTED_AT:
+        # The claim's share of words the passage holds: what it says there is about the
+        # same thing (a number or a negation elsewhere contradicts nothing).
+        around = self._words_held(claim, claim_lang, context.text)[0] if same_language else 0.0
+        about = around >= ABOUT_COVERAGE if same_language else True
+        if similarity >= CONTRADICTED_AT and about:
             conflict = _conflict(claim, facts, context, window, sentence, same_language)
             if conflict is not None:
                 return conflict
@@ -206,7 +214,7 @@ class ExtractiveClaimChecker:
             # beside it ("hun" for who was named before). Words gathered from two
             # neighbouring sentences can say what neither does.
             said = context.sentence.text
-            share, rarest_missing = self._words_held(claim, claim_lang, said)
+            share, rarest_missing = self._words_held(claim, claim_lang, said, context.named)
             stands_out = (
                 similarity >= PARAPHRASE_AT and similarity - context.runner_up >= _LEAD_ACROSS
             )
@@ -218,7 +226,6 @@ class ExtractiveClaimChecker:
             covered = similarity - context.runner_up >= _LEAD_ACROSS
         # "The source says this of someone else" (the speaker of another section): only
         # when the rest of the claim aligns, else it is a claim the sources do not make.
-        around = self._words_held(claim, claim_lang, context.text)[0] if same_language else 0.0
         rest = around >= _REST_COVERAGE if same_language else covered
         if close and rest:
             # Only a claim that otherwise says what the sentence says is attributed to a
@@ -237,18 +244,19 @@ class ExtractiveClaimChecker:
             claim, facts, named, window, same_language, across, context.document
         )
         if (
-            names
-            and not values
+            not values
             and same_language
             and similarity >= CONTRADICTED_AT
             and around >= WORD_COVERAGE
             and not context.sentence.is_heading
         ):
             # All else the claim says is there, with another name where it has its own:
-            # "lost its first battle at Trondheim" / "tapte sitt første slag i Narvik".
-            theirs = _in_place_of(names[0], claim, context, same_language, across)
+            # "lost its first battle at Trondheim" / "tapte sitt første slag i Narvik",
+            # "Bodø havn åpnet ..." / "Narvik havn åpnet ...".
+            ours = names[0] if names else _first_unnamed(claim, context)
+            theirs = _in_place_of(ours, claim, context, same_language, across) if ours else None
             if theirs is not None:
-                return _says(names[0], theirs)
+                return _says(ours, theirs)
         missing = ", ".join([*values, *names])
         if missing:
             return Finding(
@@ -271,14 +279,18 @@ class ExtractiveClaimChecker:
             "det nærmeste avsnittet sier ikke dette [1]",
         )
 
-    def _words_held(self, claim: str, lang: str, text: str) -> tuple[float, float]:
+    def _words_held(self, claim: str, lang: str, text: str, named: str = "") -> tuple[float, float]:
         """How much of what the claim states `text` holds: the share of the claim's words
         it has, each weighed by how rare it is ("skuffet" missing says more than "sa"), and
-        the rarity (6 - Zipf) of the rarest word it lacks. Names are checked as names, and
-        a capitalised first word may be one (`_unverified` checks it), so neither counts as
-        missing."""
+        the rarity (6 - Zipf) of the rarest word it lacks. Names are checked as names, so
+        they do not count as missing; nor does a capitalised first word where it may stand
+        for a name `named` has (a heading's speaker). Elsewhere it does: "Bodø havn åpnet
+        ..." is not said by "Narvik havn åpnet ..."."""
         names = {n.lower() for n in self._analyzer.names(claim)}
-        capitalised = {w.lower() for w in re.findall(r"\b[^\W\d_][\w-]*", claim) if w[0].isupper()}
+        words = re.findall(r"\b[^\W\d_][\w-]*", claim)
+        capitalised = {w.lower() for w in words[1:] if w[0].isupper()}
+        if words and words[0][0].isupper() and found(words[0], tokens(named), True):
+            capitalised.add(words[0].lower())
         passage = set(self._analyzer.terms(text, "und"))
         freq = wordfreq_language(lang)
         total = held = 0.0
@@ -328,7 +340,9 @@ def _context(sentence: ScoredSentence, retrieval: Retrieval) -> str:
 
 
 # Personal pronouns that stand for someone named before ("her" is also Norwegian "here").
-_PRONOUNS = frozenset("han hun hen ho he she him his hans hennes hennar".split())
+_PRONOUNS = frozenset(
+    "han hun hen ho he she him his hans hennes hennar begge both they them dei".split()
+)
 
 
 # Verbs that say who said a quote: "– Vi har ikke sett så mye nedbør. Det sier Haugland."
@@ -399,7 +413,7 @@ def _named_elsewhere(
     }
     missing = [
         w
-        for w in _absent_names(claim, claim_tokens, context.named, same_language, context.document)
+        for w in _absent_names(claim_tokens, context.named, same_language, context.document)
         if not any(same(w, u, True) for u in unknown) and w not in family_found
     ]
     if not missing:
@@ -461,7 +475,8 @@ def _conflict(
     same_language: bool,
 ) -> Finding | None:
     for kind, values in facts.numbers.items():
-        others = window.numbers.get(kind, frozenset())
+        # The number in its place is in the sentence: a neighbour's is about something else.
+        others = sentence.numbers.get(kind, frozenset())
         # A month is only compared with months ("10" may be a day elsewhere).
         stated = sorted(values - (others if kind == "month" else window.all_numbers()))
         if stated and others:
@@ -523,7 +538,7 @@ def _unverified(
     """The claim's numbers and words of a kind (nationality, weekday), and its names, that
     `text` lacks."""
     numbers = sorted(facts.all_numbers() - window.all_numbers())
-    names = _absent_names(claim, tokens(claim, across=across), text, same_language, document)
+    names = _absent_names(tokens(claim, across=across), text, same_language, document)
     # "svenske" for "norske", a weekday: common words, but each a fact of its own.
     kinds = kind_missing(claim, text)
     named = [n for n in dict.fromkeys(names) if n.casefold() not in kinds]
@@ -531,32 +546,33 @@ def _unverified(
 
 
 def _absent_names(
-    claim: str, claim_tokens: list[Token], text: str, same_language: bool, document: str
+    claim_tokens: list[Token], text: str, same_language: bool, document: str
 ) -> list[str]:
-    """The claim's names that `text` does not have, its first word among them when that
-    may be a name; a given name counts as had when its family name stands in `text` alone
-    and nowhere in the `document` with another given name."""
+    """The claim's names that `text` does not have; a given name counts as had when its
+    family name stands in `text` alone and nowhere in the `document` with another one."""
     source = tokens(text)
     wider = tokens(document)
-    first = _first_name(claim, claim_tokens)
     return [
         word
         for i, (word, name) in enumerate(claim_tokens)
-        if (name or (i == 0 and first))
+        if name
         and not word.isdigit()
         and not found(word, source, same_language)
         and not given_name(i, claim_tokens, source, same_language, wider)
     ]
 
 
-def _first_name(text: str, text_tokens: list[Token]) -> str:
-    """A sentence's first word when it may be a name ("Bodø havn åpnet ..."): capitalised
-    and not among its language's commonest words ("Det", "Etter")."""
-    first = text_tokens[0][0] if text_tokens else ""
-    if not first[:1].isupper() or first.lower() in _FRAMING:
+def _first_unnamed(claim: str, context: Context) -> str:
+    """The claim's capitalised first word when neither the sentence nor where its subject
+    may be named has it, and the sentence starts with a name instead ("Bodø havn åpnet" /
+    "Narvik havn åpnet")."""
+    ours, theirs = tokens(claim), tokens(context.sentence.text)
+    if not ours or not theirs or not ours[0][0][:1].isupper():
         return ""
-    freq = wordfreq_language(detect_language(text, default="en"))
-    return first if zipf(first.lower(), freq) < _COMMON_FIRST else ""
+    if found(ours[0][0], tokens(context.named), True):
+        return ""
+    first = theirs[0][0]
+    return ours[0][0] if first.casefold() in _known_names(context) else ""
 
 
 def _in_place_of(

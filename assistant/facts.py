@@ -235,6 +235,10 @@ def negation_differs(claim: str, text: str) -> bool:
     ours_lang = detect_language(claim, default="en")
     theirs_lang = detect_language(text, default="en")
     theirs = [(set(_content(c)), _negated(c, theirs_lang)) for c in _CLAUSE.split(text)]
+    everything = set(_content(text))
+    claimed = _content(claim)
+    # The sentence is about what the claim says: it holds half of its words.
+    related = bool(claimed) and sum(w in everything for w in claimed) / len(claimed) >= 0.5
     for clause in _CLAUSE.split(claim):
         words = _content(clause)
         if not words or not theirs:
@@ -244,7 +248,7 @@ def negation_differs(claim: str, text: str) -> bool:
         if best / len(words) < 0.5:
             # Nothing in the sentence says this clause: a negated one ("Det er ikke slik at
             # ...") is compared with the sentence as a whole.
-            if _negated(clause, ours_lang) and not any(n for _, n in theirs):
+            if related and _negated(clause, ours_lang) and not any(n for _, n in theirs):
                 return True
             continue
         # Where clauses say it equally well, all of them must differ.

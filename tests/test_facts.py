@@ -168,3 +168,9 @@ def test_being_beaten_is_a_loss() -> None:
     assert facts_of("Hun slo svenske Emma Lind med fire hundredeler.").poles == {"win"}
     # "slå fast", "slå seg ned": no contest.
     assert facts_of("Rapporten slår fast at regionene samarbeider.").poles == frozenset()
+
+
+def test_a_negated_claim_is_no_contradiction_of_an_unrelated_sentence() -> None:
+    claim = "Ingen fiendtlig hær har noen gang klart å innta festningen med makt."
+    assert not negation_differs(claim, "Forsvarsmuseet har lokaler på festningen.")
+    assert negation_differs(claim, "En fiendtlig hær klarte å innta festningen med makt.")

@@ -106,3 +106,11 @@ def test_names_the_other_way_round_in_one_relation() -> None:
     # A list has no order, and a relation in other words is not compared.
     assert swapped("De kom fra Oslo og Bergen.", "De kom fra Bergen og Oslo.", True) is None
     assert swapped("Pete Best was replaced by Ringo Starr.", source, False) is None
+
+
+def test_a_common_word_across_languages_is_no_name_to_conflict_with() -> None:
+    # "the Conservative Party's national conference" is "Høyres landsmøte".
+    claim = "Isaksen spoke at the Conservative Party's national conference."
+    source = "Isaksen talte på Høyres landsmøte fredag."
+    assert name_conflict(claim, source, False, "en") is None
+    assert same("Bø", "Bøs", True)
