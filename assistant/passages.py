@@ -50,6 +50,9 @@ class ScoredSentence:
     kind_ok: bool = False  # it holds what the question asks for
     heading: Heading | None = None  # the section it is in
     is_heading: bool = False  # it is itself a heading line
+    # Its similarity is its own, not its passage's less a penalty (a short line the
+    # retriever did not embed alone).
+    embedded: bool = True
 
     @property
     def text(self) -> str:
@@ -154,6 +157,7 @@ def scored_sentences(
                 kind_ok,
                 heading,
                 is_heading,
+                (start, end) in scored or len(spans) == 1,
             )
             if sentence.key not in found or found[sentence.key].score < score:
                 found[sentence.key] = sentence

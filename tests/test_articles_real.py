@@ -130,13 +130,20 @@ def test_a_family_name_alone_stands_for_the_one_person_of_that_name(assistant: A
         assert result.verdict != "supported", result
 
 
-def test_a_sentence_that_stands_out_may_word_a_common_verb_otherwise(assistant: Assistant) -> None:
-    # "venter" / "forventer": the only sentence close to the claim, all else in it.
-    said = "Meteorolog Sverre Dahl forventer at regnet gir seg torsdag ettermiddag."
-    assert assistant.check(said)[0].verdict == "supported"
-    # ... but not a word of its own ("snøen" for "regnet").
-    other = "Meteorolog Sverre Dahl forventer at snøen gir seg torsdag ettermiddag."
-    assert assistant.check(other)[0].verdict != "supported"
+@pytest.mark.parametrize(
+    "claim",
+    [
+        # One common word of its own in a sentence otherwise the source's ("venter"),
+        "Meteorolog Sverre Dahl nekter at regnet gir seg torsdag ettermiddag.",
+        # ... one said in other words and turned ("som ikke koster penger"),
+        "Folk ønsker et dyrt sted å treffes, mener Solberg.",
+        # ... and one added to what the source says.
+        "Kari Vindheim vant 100 meter på Bislett torsdag kveld med tiden 11,21 sekunder, og hun "
+        "var trist.",
+    ],
+)
+def test_a_word_the_source_does_not_have_is_not_certified(assistant: Assistant, claim: str) -> None:
+    assert assistant.check(claim)[0].verdict != "supported"
 
 
 def test_two_people_the_other_way_round_are_a_contradiction(assistant: Assistant) -> None:
@@ -152,7 +159,8 @@ def test_two_people_the_other_way_round_are_a_contradiction(assistant: Assistant
 def test_a_nynorsk_claim_meets_a_bokmal_source(assistant: Assistant) -> None:
     for claim in (
         "Biblioteket har åpent alle dagar frå klokka 8 til 22, også i helgane.",
-        "Kari Dahl sa at eksporten av laks auka med fem prosent i fjor, mest til Polen og Frankrike.",
+        "Kari Dahl sa at eksporten av laks auka med fem prosent i fjor, mest til Polen og "
+        "Frankrike.",
     ):
         result = assistant.check(claim)[0]
         assert result.verdict == "supported", result

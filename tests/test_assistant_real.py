@@ -167,11 +167,19 @@ def test_eval_reports_answers_and_claims(
             "not_in_sources",
             "",
         ),
+        # Across languages meaning alone cannot tell "introduced" from "abolished": neither
+        # is certified, and the reason points to the passage to read.
         (
             "The EU introduced a requirement in 2014 that regions use smart specialisation to "
             "receive structural funds.",
-            "supported",
-            "",
+            "not_in_sources",
+            "another language",
+        ),
+        (
+            "The EU abolished a requirement in 2014 that regions use smart specialisation to "
+            "receive structural funds.",
+            "not_in_sources",
+            "another language",
         ),
     ],
 )
