@@ -61,10 +61,10 @@ _POLES = {
     "part": "partly partially part parts deler delvis del".split(),
     "more": "more increase increased increases increasing higher greater larger growing grew "
     "grown grows rose risen rises mer meir økte økt øker økende øke økning auka aukar auke "
-    "steg steget stiger vokste vokst høyere større flere fleire".split(),
+    "steg steget stiger vokste vokst høyere større flere fleire mye mykje much".split(),
     "less": "less decrease decreased decreases decreasing lower smaller fewer declining declined "
     "fell fallen dropped shrank mindre reduserte redusert redusere reduksjon lavere færre "
-    "synkende sank sunket synker falt faller nedgang minket minsket minka".split(),
+    "synkende sank sunket synker falt faller nedgang minket minsket minka lite".split(),
     "good": "good positive successful best god godt gode positiv positivt vellykket beste".split(),
     "bad": "bad negative unsuccessful worst poor dårlig dårlige negativ negativt mislykket "
     "verste".split(),
@@ -126,7 +126,11 @@ _OPPOSITE = {
     "east": "west",
     "west": "east",
 }
-_WORD_POLE = {w: pole for pole, words in _POLES.items() for w in words}
+# A word may carry more than one: "lite" is small ("et lite land") and little ("lite å vinne").
+_WORD_POLES: dict[str, list[str]] = {}
+for _pole, _words_of_pole in _POLES.items():
+    for _word in _words_of_pole:
+        _WORD_POLES.setdefault(_word, []).append(_pole)
 # Capitalised at a sentence's start before a name ("The EU", "Den OECD-baserte"): not names.
 _NOT_NAMES = frozenset(
     "the a an this that these those in on at for according if when den det de en et ei i på "
@@ -290,8 +294,8 @@ def _pole_words(text: str) -> list[tuple[str, str]]:
                 found.append(("lose", w))
             elif after not in _NOT_BEATING:
                 found.append(("win", w))
-        elif w in _WORD_POLE and not (w == "least" and before == "at"):
-            found.append((_WORD_POLE[w], w))
+        elif w in _WORD_POLES and not (w == "least" and before == "at"):
+            found.extend((pole, w) for pole in _WORD_POLES[w])
     return found
 
 

@@ -7,9 +7,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.facts import facts_of
+from assistant.facts import (
+    facts_of,
+    kind_missing,
+    negation_differs,
+    office_differs,
+    opposed_poles,
+    pole_word,
+)
+from assistant.names import found, tokens
 from index.calibration import Calibration
 from index.embedder import Embedder, Vectors
+from index.frequency import wordfreq_language
 from index.language import detect_language
 from index.sentences import split_sentences
 
@@ -88,7 +97,8 @@ class SupportSession:
         similarities = vectors @ self._embed_query(sentence)
         best = int(np.argmax(similarities))
         similarity = float(similarities[best])
-        problem = self._fact_problem(sentence, passages)
+        i, a, b = spans[best]
+        problem = self._fact_problem(sentence, passages, passages[i][a:b])
         threshold = self._threshold_for(sentence)
         supported = similarity >= threshold and problem is None
         # 0 well below the threshold, 1 well above it (one threshold's distance from 0).
@@ -118,11 +128,38 @@ class SupportSession:
             self._query_vectors[text] = self._embedder.embed_query(text)
         return self._query_vectors[text]
 
-    def _fact_problem(self, sentence: str, passages: Sequence[str]) -> str | None:
+    def _fact_problem(self, sentence: str, passages: Sequence[str], best: str) -> str | None:
+        """What the sentence states that the cited passages do not, aligned as a claim is
+        (assistant/claims.py): its numbers, names and words of a kind must be there, and
+        the closest passage sentence must not say the opposite."""
         stated = facts_of(sentence).all_numbers()
         known: frozenset[str] = frozenset().union(*(self._known(p) for p in passages))
-        missing = sorted(stated - known)
-        return f"{', '.join(missing)} is not in the cited passages" if missing else None
+        cited = "\n".join(passages)
+        lang = detect_language(sentence, default="und")
+        same_language = lang == detect_language(best, default=lang)
+        across = None if same_language else wordfreq_language(lang)
+        source = tokens(cited)
+        missing = [
+            *sorted(stated - known),
+            *kind_missing(sentence, cited),
+            *dict.fromkeys(
+                w
+                for w, name in tokens(sentence, across=across)
+                if name and not w.isdigit() and not found(w, source, same_language)
+            ),
+        ]
+        if missing:
+            return f"{', '.join(missing)} is not in the cited passages"
+        opposed = opposed_poles(facts_of(sentence), facts_of(best))
+        if opposed:
+            ours, theirs = pole_word(opposed[0][0], sentence), pole_word(opposed[0][1], best)
+            return f"the source says '{theirs}', not '{ours}'"
+        office = office_differs(sentence, best)
+        if office is not None:
+            return f"the source says '{office[1]}', not '{office[0]}'"
+        if same_language and negation_differs(sentence, best):
+            return "the source says the opposite"
+        return None
 
     def _known(self, passage: str) -> frozenset[str]:
         if passage not in self._numbers:
