@@ -97,6 +97,15 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Held:
+    """What of a claim's words a text holds (see `_words_held`)."""
+
+    share: float  # of the claim's words, weighed by rarity
+    rarest: float  # the rarity (6 - Zipf) of the rarest word missing, 0 if none
+    missing: tuple[str, ...]  # the words missing, rarest first
+
+
+@dataclass(frozen=True)
 class Context:
     """A candidate sentence with the text around it that can confirm its parts."""
 
@@ -202,7 +211,7 @@ class ExtractiveClaimChecker:
         # Across languages the claim's descriptive capitalised words are translated.
         across = None if same_language else wordfreq_language(claim_lang)
         tied = name_conflict(claim, context.text, same_language, across)
-        around = self._words_held(claim, claim_lang, context.text)[0] if same_language else 0.0
+        around = self._words_held(claim, claim_lang, context.text).share if same_language else 0.0
         if similarity >= CONTRADICTED_AT:
             conflict = _conflict(claim, facts, context, window, sentence, same_language)
             if conflict is not None:
@@ -215,9 +224,10 @@ class ExtractiveClaimChecker:
             # beside it ("hun" for who was named before). Words gathered from two
             # neighbouring sentences can say what neither does.
             said = context.sentence.text
-            share, rarest_missing = self._words_held(claim, claim_lang, said, context.named)
-            covered = share >= WORD_COVERAGE and rarest_missing < MISSING_WEIGHT
+            held = self._words_held(claim, claim_lang, said, context.named)
+            covered = held.share >= WORD_COVERAGE and held.rarest < MISSING_WEIGHT
         else:
+            held = Held(0.0, 0.0, ())  # no words to compare across languages
             # Without shared words: the candidate that clearly stands out is the one meant.
             close = similarity >= MATCHED_ACROSS_AT
             covered = similarity - context.runner_up >= LEAD_ACROSS
@@ -278,16 +288,26 @@ class ExtractiveClaimChecker:
                 "det nærmeste avsnittet [1] er på et annet språk og kan si dette; kilde "
                 "bekrefter en påstand bare med kildenes egne ord, så les det der",
             )
+        if same_language and close and held.missing and not context.sentence.is_heading:
+            # Close, but not in its words: say which, so the reader can judge a rewording.
+            words = ", ".join(f"'{w}'" for w in held.missing[:3])
+            return Finding(
+                "not_in_sources",
+                f"the closest passage [1] does not have {words}; kilde confirms only what "
+                "the sources say in the claim's words",
+                f"det nærmeste avsnittet [1] har ikke {words}; kilde bekrefter bare det "
+                "kildene sier med påstandens ord",
+            )
         return Finding(
             "not_in_sources",
             "the closest passage does not say this [1]",
             "det nærmeste avsnittet sier ikke dette [1]",
         )
 
-    def _words_held(self, claim: str, lang: str, text: str, named: str = "") -> tuple[float, float]:
+    def _words_held(self, claim: str, lang: str, text: str, named: str = "") -> Held:
         """How much of what the claim states `text` holds: the share of the claim's words
         it has, each weighed by how rare it is ("skuffet" missing says more than "sa"), and
-        the rarity (6 - Zipf) of the rarest word it lacks. Names are checked as names, so
+        the words it lacks, rarest first. Names are checked as names, so
         they do not count as missing; nor does a capitalised first word where it may stand
         for a name `named` has (a heading's speaker). Elsewhere it does: "Bodø havn åpnet
         ..." is not said by "Narvik havn åpnet ..."."""
@@ -299,7 +319,7 @@ class ExtractiveClaimChecker:
         passage = set(self._analyzer.terms(text, "und"))
         freq = wordfreq_language(lang)
         total = held = 0.0
-        rarest_missing = 0.0
+        missing: dict[str, float] = {}
         for word in self._analyzer.words(claim):
             # "sa" / "sier" / "skriver": how it was said is not what the claim states.
             if word in _FRAMING or word in _SAYING or word in names:
@@ -313,8 +333,11 @@ class ExtractiveClaimChecker:
             if any(t in passage for form in forms for t in self._analyzer.terms(form, "und")):
                 held += max(0.5, rarity)
             elif word not in capitalised:
-                rarest_missing = max(rarest_missing, rarity)
-        return (held / total if total else 0.0), rarest_missing
+                missing[word] = rarity
+        rarest_first = tuple(sorted(missing, key=lambda w: -missing[w]))
+        return Held(
+            held / total if total else 0.0, max(missing.values(), default=0.0), rarest_first
+        )
 
     def _result(
         self,

@@ -182,3 +182,12 @@ def test_a_neighbours_name_does_not_make_them_the_actor(assistant: Assistant) ->
     # ... but a quote's speaker is named in the sentence after it.
     quote = "Haugland sa at man ikke har sett så mye nedbør i september siden målingene startet."
     assert assistant.check(quote)[0].verdict == "supported"
+
+
+def test_a_close_passage_without_the_claims_word_names_the_word(assistant: Assistant) -> None:
+    result = assistant.check(
+        "Meteorolog Sverre Dahl nekter at regnet gir seg torsdag ettermiddag."
+    )[0]
+    assert result.verdict == "not_in_sources", result
+    assert "'nekter'" in result.reason and "[1]" in result.reason
+    assert result.evidence and "venter" in result.evidence[0].quote
