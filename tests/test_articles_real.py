@@ -37,16 +37,27 @@ def test_a_quote_given_to_the_wrong_person_names_who_said_it(assistant: Assistan
 @pytest.mark.parametrize(
     ("claim", "ours", "theirs"),
     [
-        ("Marte Solberg sier at utlånet har sunket hvert år siden 2015.", "sunket", "økt"),
-        ("Kari Vindheim tapte 100 meter på Bislett torsdag kveld.", "tapte", "vant"),
+        # Opposite verbs,
+        ("Marte Solberg sier at utlånet har sunket hvert år siden 2015.", "'sunket'", "'økt'"),
+        ("Kari Vindheim tapte 100 meter på Bislett torsdag kveld.", "'tapte'", "'vant'"),
+        ("Kari Vindheim ble slått av svenske Emma Lind med fire hundredeler.", "'slått'", "'slo'"),
+        # and one word in the place of another of its kind (kai-narvik.txt).
+        ("Ordfører Kari Nilsen klippet snoren ved åpningen av kaien.", "rdfører", "araordfører"),
+        ("Bodø havn åpnet tirsdag den nye containerkaien på Fagernes.", "Bodø", "Narvik"),
+        (
+            "Den norske malmeksporten fra Kiruna skal også gå over den nye kaien.",
+            "norske",
+            "svenske",
+        ),
+        ("Narvik havn åpnet onsdag den nye containerkaien på Fagernes.", "onsdag", "tirsdag"),
     ],
 )
-def test_an_opposite_verb_is_a_contradiction_named_in_the_reason(
+def test_a_word_in_the_place_of_another_is_a_contradiction_named_in_the_reason(
     assistant: Assistant, claim: str, ours: str, theirs: str
 ) -> None:
     result = assistant.check(claim)[0]
     assert result.verdict == "contradicted", result
-    assert f"'{ours}'" in result.reason and f"'{theirs}'" in result.reason
+    assert ours in result.reason and theirs in result.reason, result.reason
 
 
 def test_an_ordinal_is_a_number_and_a_pronoun_stands_for_who_was_named(
@@ -96,28 +107,6 @@ def test_an_answer_may_come_from_an_articles_subsection(assistant: Assistant) ->
     assert "deilig" in answer.text
 
 
-@pytest.mark.parametrize(
-    ("claim", "ours", "theirs"),
-    [
-        # One word in the place of another of its kind (tests/data/articles/kai-narvik.txt).
-        ("Ordfører Kari Nilsen klippet snoren ved åpningen av kaien.", "rdfører", "araordfører"),
-        ("Bodø havn åpnet tirsdag den nye containerkaien på Fagernes.", "Bodø", "Narvik"),
-        (
-            "Den norske malmeksporten fra Kiruna skal også gå over den nye kaien.",
-            "norske",
-            "svenske",
-        ),
-        ("Narvik havn åpnet onsdag den nye containerkaien på Fagernes.", "onsdag", "tirsdag"),
-    ],
-)
-def test_a_word_in_the_place_of_another_of_its_kind_is_named(
-    assistant: Assistant, claim: str, ours: str, theirs: str
-) -> None:
-    result = assistant.check(claim)[0]
-    assert result.verdict == "contradicted", result
-    assert ours in result.reason and theirs in result.reason, result.reason
-
-
 def test_a_family_name_alone_stands_for_the_one_person_of_that_name(assistant: Assistant) -> None:
     # "Treneren Ola Berg mener at Vindheim kan løpe under 11,10": Kari Vindheim, named before.
     right = "Treneren Ola Berg mener at Kari Vindheim kan løpe under 11,10 før sesongen er over."
@@ -164,15 +153,6 @@ def test_a_nynorsk_claim_meets_a_bokmal_source(assistant: Assistant) -> None:
     ):
         result = assistant.check(claim)[0]
         assert result.verdict == "supported", result
-
-
-def test_beaten_for_beat_is_a_contradiction(assistant: Assistant) -> None:
-    # "Hun slo svenske Emma Lind med fire hundredeler": she won.
-    result = assistant.check("Kari Vindheim ble slått av svenske Emma Lind med fire hundredeler.")[
-        0
-    ]
-    assert result.verdict == "contradicted", result
-    assert "'slått'" in result.reason and "'slo'" in result.reason
 
 
 def test_a_neighbours_name_does_not_make_them_the_actor(assistant: Assistant) -> None:
