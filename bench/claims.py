@@ -93,12 +93,12 @@ def report(all_cases: Sequence[Case], matrices: bool) -> None:
                 print(confusion(chosen))
 
 
-_TUNED = ("SUPPORTED_AT", "WORD_COVERAGE", "MISSING_WEIGHT")
+_TUNED = ("MATCHED_ACROSS_AT", "LEAD_ACROSS")
 
 
 def grid(tune: Sequence[Case]) -> None:
     """Support thresholds on the tuning halves: no false support first, then accuracy."""
-    for values in itertools.product((2.0, 3.0, 4.0), (0.6, 0.7, 0.8), (0.5, 1.0, 1.5)):
+    for values in itertools.product((3.5, 4.0, 4.5), (0.5, 1.0, 1.5)):
         for name, value in zip(_TUNED, values, strict=True):
             setattr(claims, name, value)
         accuracy, false = score(tune)
