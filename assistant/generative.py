@@ -214,6 +214,19 @@ class LLMClaimChecker:
             return self._fallback_with(
                 claim, retrieval, "the model's quotes are not in the sources"
             )
+        if verdict == "supported":
+            # The model's word is checked as kilde's own verdict would be: a number, a
+            # name, an opposite or a negation the alignment finds outweighs it.
+            rules = self._fallback.check(claim, retrieval)
+            if rules.verdict == "contradicted":
+                return ClaimResult(
+                    rules.claim,
+                    rules.verdict,
+                    rules.confidence,
+                    f"{rules.reason} (the model called it supported)",
+                    rules.evidence,
+                    f"{self.name}+extractive",
+                )
         confidence = 0.8 if evidence else 0.6
         return ClaimResult(claim, verdict, confidence, reason, tuple(evidence), self.name)
 

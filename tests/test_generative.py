@@ -19,6 +19,7 @@ from assistant.generative import Draft, LLMAnswerer, LLMClaimChecker
 from assistant.openai_chat import OpenAIChat
 from assistant.support import SupportChecker
 from assistant.texts import DRAFT_SET_ASIDE, NOT_ANSWERED, text_for
+from index.calibration import Calibration
 from index.chunk import Chunk
 from index.embedder import HashEmbedder
 from index.hit import Hit
@@ -305,6 +306,25 @@ def test_claim_verdict_with_a_verbatim_quote(fake: FakeOpenAI, llm: OpenAIChat) 
     assert PAGES["report"][evidence.start : evidence.end] == evidence.quote
     assert evidence.doc_id == "report" and evidence.url == REPORT_URL
     assert CLAIM in user_prompt(fake)
+
+
+def test_a_supported_verdict_the_alignment_contradicts_is_not_taken(
+    fake: FakeOpenAI, llm: OpenAIChat
+) -> None:
+    fake.reply = json.dumps(
+        {
+            "verdict": "supported",
+            "quotes": [{"source": 2, "quote": "Smart specialisation began in the EU in 2010."}],
+            "reason": "The source says so.",
+        }
+    )
+    # On a scale where the passages are close to the claim (0.9 is 8 spreads up).
+    close = Retrieval([REPORT_HIT, EU_HIT], evidence=5.0, calibration=Calibration(10, 0.1, 0.1))
+    result = claim_checker(llm).check("Smart specialisation began in the EU in 2012.", close)
+    assert result.verdict == "contradicted", result
+    assert "2012" in result.reason and "2010" in result.reason
+    assert "the model called it supported" in result.reason
+    assert result.backend == "openai:fake-model+extractive"
 
 
 def test_claim_quote_not_in_the_sources_falls_back(fake: FakeOpenAI, llm: OpenAIChat) -> None:
