@@ -401,10 +401,11 @@ _COUNTRIES = {
     "TR": "tyrkisk tyrkiske turkish",
 }
 # The countries themselves, which say what the adjective does ("norske kirker" / "i Norge").
+# Not words that are also common words in the other language: "us", "island" (Iceland).
 _COUNTRY_NAMES = {
     "NO": "norge noreg norway", "SE": "sverige sweden", "DK": "danmark denmark",
-    "FI": "finland", "IS": "island iceland", "DE": "tyskland germany",
-    "FR": "frankrike france", "GB": "storbritannia britain uk", "US": "usa us america",
+    "FI": "finland", "IS": "iceland", "DE": "tyskland germany",
+    "FR": "frankrike france", "GB": "storbritannia britain", "US": "america",
     "RU": "russland russia", "CN": "kina china", "JP": "japan", "IT": "italia italy",
     "ES": "spania spain", "PL": "polen poland", "NL": "nederland netherlands",
     "BE": "belgia belgium", "LT": "litauen lithuania", "LV": "latvia", "EE": "estland estonia",
@@ -469,8 +470,14 @@ def kind_missing(claim: str, text: str) -> list[str]:
     ]
 
 
+# Written in capitals only: "us" is a pronoun.
+_COUNTRY_ACRONYMS = {"US": "US", "USA": "US", "UK": "GB"}
+
+
 def country(word: str) -> str | None:
     """The country a name or adjective stands for (Norges, norske, Norway: "NO")."""
+    if word.rstrip("s") in _COUNTRY_ACRONYMS:
+        return _COUNTRY_ACRONYMS[word.rstrip("s")]
     folded = word.casefold()
     return _COUNTRY.get(folded) or (_COUNTRY.get(folded[:-1]) if folded.endswith("s") else None)
 

@@ -211,12 +211,12 @@ def same(a: str, b: str, same_language: bool) -> bool:
     # A name's Norwegian genitive: EU / EUs, Bø / Bøs, Bjørndalen / Bjørndalens.
     if b == a + "s" or a == b + "s":
         return True
-    a, b = a.casefold(), b.casefold()
-    if a == b:
-        return True
     # A country and its adjective, in either language: US / amerikanske, Norge / norske.
     place = country(a)
     if place is not None and place == country(b):
+        return True
+    a, b = a.casefold(), b.casefold()
+    if a == b:
         return True
     if min(len(a), len(b)) >= 5 and a[:-2] == b[: len(a) - 2]:
         return True  # Universitetet / Universitet, Nordland / Nordlands

@@ -114,3 +114,9 @@ def test_a_common_word_across_languages_is_no_name_to_conflict_with() -> None:
     source = "Isaksen talte på Høyres landsmøte fredag."
     assert name_conflict(claim, source, False, "en") is None
     assert same("Bø", "Bøs", True)
+
+
+def test_a_country_is_not_a_common_word_of_the_other_language() -> None:
+    assert not same("America", "us", False)
+    assert not same("Iceland", "island", True)
+    assert same("Iceland", "islandske", False)
