@@ -162,9 +162,10 @@ def tokens(text: str, *, heading: bool = False, across: str | None = None) -> li
 _STARTS = re.compile(r"([.!?:\n]\s*|['‘«\"“]|\n\s*[–—-]\s*)$")
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=128)
 def _tokens(text: str, heading: bool, across: str | None) -> tuple[Token, ...]:
     # A claim's evidence is tokenised for every claim name and candidate: once is enough.
+    # A check reads a few dozen texts (some a document's passages): 128 keeps one check's.
     out = []
     described = descriptive_words(text, across) if across is not None else frozenset()
     end = 0
