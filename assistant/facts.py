@@ -452,8 +452,10 @@ def kind_differs(claim: str, text: str) -> tuple[str, str] | None:
     for kind, ours in _kinds(claim).items():
         other = theirs.get(kind, {})
         missing = [word for concept, word in ours.items() if concept not in other]
-        if missing and other:
-            return missing[0], next(iter(other.values()))
+        # What the source has in its place: one the claim does not name.
+        instead = [word for concept, word in other.items() if concept not in ours]
+        if missing and instead:
+            return missing[0], instead[0]
     return None
 
 
