@@ -216,7 +216,8 @@ def same(a: str, b: str, same_language: bool) -> bool:
     place = country(a)
     if place is not None and place == country(b):
         return True
-    a, b = a.casefold(), b.casefold()
+    # Hyphens come and go across languages: Vice-President / visepresident.
+    a, b = a.casefold().replace("-", ""), b.casefold().replace("-", "")
     if a == b:
         return True
     if min(len(a), len(b)) >= 5 and a[:-2] == b[: len(a) - 2]:

@@ -8,6 +8,8 @@ by their letters (LexicalIndex.knows).
 
 from __future__ import annotations
 
+import re
+
 # English -> Norwegian (bokmål, and nynorsk where it differs), lower-case.
 EXONYMS: dict[str, tuple[str, ...]] = {
     "norway": ("norge", "noreg"),
@@ -75,4 +77,6 @@ def cognate(word: str) -> str:
     """English spellings turned Norwegian, to compare names: commission -> kommisjon."""
     for english, norwegian in (("ssion", "sjon"), ("tion", "sjon"), ("ph", "f"), ("th", "t")):
         word = word.replace(english, norwegian)
+    # A soft c is an s (vice -> vise, specialisation -> spesialisasjon), a hard one a k.
+    word = re.sub(r"c(?=[eiy])", "s", word)
     return word.replace("c", "k").replace("qu", "k")

@@ -120,3 +120,11 @@ def test_a_country_is_not_a_common_word_of_the_other_language() -> None:
     assert not same("America", "us", False)
     assert not same("Iceland", "island", True)
     assert same("Iceland", "islandske", False)
+
+
+def test_hyphens_and_a_soft_c_come_and_go_across_languages() -> None:
+    assert same("Vice-President", "visepresident", False)
+    assert same("Specialisation", "spesialisering", False)
+    # (a compound holds its parts: "president" is in "visepresident"; offices are told
+    # apart by facts.office_differs)
+    assert not same("Vice-President", "visedirektør", False)
