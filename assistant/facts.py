@@ -61,10 +61,10 @@ _POLES = {
     "part": "partly partially part parts deler delvis del".split(),
     "more": "more increase increased increases increasing higher greater larger growing grew "
     "grown grows rose risen rises mer meir økte økt øker økende øke økning auka aukar auke "
-    "steg steget stiger vokste vokst høyere større flere fleire mye mykje much".split(),
+    "steg steget stiger vokste vokst høyere større flere fleire".split(),
     "less": "less decrease decreased decreases decreasing lower smaller fewer declining declined "
     "fell fallen dropped shrank mindre reduserte redusert redusere reduksjon lavere færre "
-    "synkende sank sunket synker falt faller nedgang minket minsket minka lite".split(),
+    "synkende sank sunket synker falt faller nedgang minket minsket minka".split(),
     "good": "good positive successful best god godt gode positiv positivt vellykket beste".split(),
     "bad": "bad negative unsuccessful worst poor dårlig dårlige negativ negativt mislykket "
     "verste".split(),
@@ -76,6 +76,9 @@ _POLES = {
     "krevende".split(),
     "large": "large big larger biggest stor store største".split(),
     "small": "small smaller smallest little liten lite små mindre minste".split(),
+    # An amount, apart from more and less: "mye mindre" is still less.
+    "much": "much mye mykje".split(),
+    "little": "lite".split(),
     "strong": "strong stronger strongly sterk sterke sterkt".split(),
     "weak": "weak weaker weakly svak svake svakt".split(),
     "win": "won wins win winning victory beat beats vant vinner vinne seier".split(),
@@ -101,6 +104,8 @@ _OPPOSITE = {
     "part": "all",
     "more": "less",
     "less": "more",
+    "much": "little",
+    "little": "much",
     "good": "bad",
     "bad": "good",
     "local": "global",
@@ -289,11 +294,10 @@ def _pole_words(text: str) -> list[tuple[str, str]]:
         before = words[i - 1] if i > 0 else ""
         if w in _BEATING:
             after = words[i + 1] if i + 1 < len(words) else ""
-            # "ble imidlertid slått": an adverb may stand between.
-            if _PASSIVE & set(words[max(0, i - 2) : i]):
-                found.append(("lose", w))
-            elif after not in _NOT_BEATING:
-                found.append(("win", w))
+            if after in _NOT_BEATING:
+                continue
+            # "ble imidlertid slått", "ble i finalen slått": a few words may stand between.
+            found.append(("lose" if _PASSIVE & set(words[max(0, i - 3) : i]) else "win", w))
         elif w in _WORD_POLES and not (w == "least" and before == "at"):
             found.extend((pole, w) for pole in _WORD_POLES[w])
     return found
@@ -485,4 +489,5 @@ def country(word: str) -> str | None:
 
 
 def countries_in(text: str) -> frozenset[str]:
-    return frozenset(c for w in _words(text) if (c := country(w)) is not None)
+    # As written: "USA" is a country, "us" is not.
+    return frozenset(c for w in re.findall(r"[\w’']+", text) if (c := country(w)) is not None)

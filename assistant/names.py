@@ -46,6 +46,9 @@ _ANCHOR_REACH = 12
 _TRANSLATED = 4.0
 # Words more frequent than this (Zipf) are no given names however capitalised: "Det", "The".
 _COMMON = 5.5
+# ... and a claim's given name accepted for a family name alone is rarer still: "Kari" is
+# 4.4, "Kelly" 4.4; "Latin" 4.6, "Northern" 4.8 and "New" start places.
+_PLAIN_GIVEN = 4.5
 # How far after its anchor a tied name may stand in the source.
 _NEAR = _TIED + 2
 
@@ -122,6 +125,9 @@ def given_name(
     while last + 1 < len(claim) and claim[last + 1][1]:
         last += 1
     given, family = claim[i][0], claim[last][0]
+    # A person's given name, not a place's first word ("New York", "Latin America").
+    if _common(given, _PLAIN_GIVEN):
+        return False
     here = _given_before(family, source, same_language)
     around = _given_before(family, wider or [], same_language)
     return (
@@ -141,12 +147,15 @@ def _given_before(family: str, text: list[Token], same_language: bool) -> list[s
     ]
 
 
+def _common(word: str, above: float = _COMMON) -> bool:
+    """Whether `word` is more frequent than `above` (Zipf) in Norwegian or English."""
+    return max(zipf(word.lower(), "nb"), zipf(word.lower(), "en")) >= above
+
+
 def _given(token: Token) -> bool:
     # A line's first word is no name to `tokens`, but "Kari" before "Vindheim" is one.
     word, name = token
-    return name or (
-        word[:1].isupper() and max(zipf(word.lower(), "nb"), zipf(word.lower(), "en")) < _COMMON
-    )
+    return name or (word[:1].isupper() and not _common(word))
 
 
 def tokens(text: str, *, heading: bool = False, across: str | None = None) -> list[Token]:
@@ -209,12 +218,15 @@ def found(word: str, tokens: list[Token], same_language: bool) -> bool:
 def same(a: str, b: str, same_language: bool) -> bool:
     """The same word, allowing for inflection, and across languages for cognates and
     compounds ("Commission" / "Europakommisjonen", "Lithuania" / "Litauen")."""
-    # A name's Norwegian genitive: EU / EUs, Bø / Bøs, Bjørndalen / Bjørndalens.
-    if b == a + "s" or a == b + "s":
+    # A name's Norwegian genitive: EU / EUs, Bø / Bøs, Bjørndalen / Bjørndalens; not a
+    # common word and another one ("Han" / "Hans", "Å" / "Ås").
+    short = a if b == a + "s" else b if a == b + "s" else None
+    if short is not None and ((len(short) > 1 and short.isupper()) or not _common(short)):
         return True
-    # A country and its adjective, in either language: US / amerikanske, Norge / norske.
+    # A country and its adjective as Norwegian writes it, in lower case: US / amerikanske,
+    # Norge / norske. Two names ("Norwegian" the airline, "Norway") are not one.
     place = country(a)
-    if place is not None and place == country(b):
+    if (a.islower() or b.islower()) and place is not None and place == country(b):
         return True
     # Hyphens come and go across languages: Vice-President / visepresident.
     a, b = a.casefold().replace("-", ""), b.casefold().replace("-", "")

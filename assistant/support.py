@@ -135,8 +135,10 @@ class SupportSession:
         stated = facts_of(sentence).all_numbers()
         known: frozenset[str] = frozenset().union(*(self._known(p) for p in passages))
         cited = "\n".join(passages)
-        lang = detect_language(sentence, default="und")
-        same_language = lang == detect_language(best, default=lang)
+        # A sentence too short to tell is read in its source's language.
+        source_lang = detect_language(best, default="und")
+        lang = detect_language(sentence, default=source_lang)
+        same_language = lang == source_lang
         across = None if same_language else wordfreq_language(lang)
         source = tokens(cited)
         missing = [

@@ -181,3 +181,19 @@ def test_a_negated_claim_is_no_contradiction_of_an_unrelated_sentence() -> None:
     claim = "Ingen fiendtlig hær har noen gang klart å innta festningen med makt."
     assert not negation_differs(claim, "Forsvarsmuseet har lokaler på festningen.")
     assert negation_differs(claim, "En fiendtlig hær klarte å innta festningen med makt.")
+
+
+def test_much_less_is_still_less_and_contests_read_the_whole_phrase() -> None:
+    more = facts_of("Norge eksporterer mye mer olje enn Sverige.")
+    assert opposed_poles(more, facts_of("Norge eksporterer mye mindre olje enn Sverige.")) == [
+        ("more", "less")
+    ]
+    assert facts_of("Hun ble i finalen slått av Kari.").poles == {"lose"}
+    assert facts_of("Kommunene ble slått sammen i 2020.").poles == frozenset()
+
+
+def test_a_countrys_acronym_is_read_as_written() -> None:
+    assert kind_missing("De amerikanske selskapene vokste.", "Selskapene i USA vokste.") == []
+    assert kind_missing("De amerikanske selskapene vokste.", "Ingen sa noe til us.") == [
+        "amerikanske"
+    ]

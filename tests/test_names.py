@@ -128,3 +128,13 @@ def test_hyphens_and_a_soft_c_come_and_go_across_languages() -> None:
     # (a compound holds its parts: "president" is in "visepresident"; offices are told
     # apart by facts.office_differs)
     assert not same("Vice-President", "visedirektør", False)
+
+
+def test_no_equivalence_makes_two_different_names_one() -> None:
+    # A common word and its genitive-looking neighbour, two capitalised names on a country.
+    assert not same("Hans", "Han", True)
+    assert not same("Ås", "Å", True)
+    assert not same("Norwegian", "Norway", True)
+    # A place's first word is no given name: "New York" is not "York".
+    claim = tokens("The ban in New York was lifted.")
+    assert not given_name(3, claim, tokens("The ban in York was lifted."), False)
