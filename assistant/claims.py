@@ -214,7 +214,7 @@ class ExtractiveClaimChecker:
         tied = name_conflict(claim, context.text, same_language, across)
         around = self._words_held(claim, claim_lang, context.text).share if same_language else 0.0
         if similarity >= CONTRADICTED_AT:
-            conflict = _conflict(claim, facts, context, sentence, same_language)
+            conflict = _conflict(claim, facts, context, window, sentence, same_language)
             if conflict is not None:
                 return conflict
             if tied is not None and tied.theirs is not None:
@@ -507,6 +507,7 @@ def _conflict(
     claim: str,
     facts: Facts,
     context: Context,
+    window: Facts,
     sentence: Facts,
     same_language: bool,
 ) -> Finding | None:
@@ -514,7 +515,8 @@ def _conflict(
         # The number in its place is in the sentence: a neighbour's is about something else.
         others = sentence.numbers.get(kind, frozenset())
         # A month is only compared with months ("10" may be a day elsewhere).
-        stated = sorted(values - (others if kind == "month" else sentence.all_numbers()))
+        # ... and a claim's number said anywhere in the passage is not in conflict with it.
+        stated = sorted(values - (others if kind == "month" else window.all_numbers()))
         if stated and others:
             return Finding(
                 "contradicted",
