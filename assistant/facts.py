@@ -132,10 +132,10 @@ _OPPOSITE = {
     "west": "east",
 }
 # A word may carry more than one: "lite" is small ("et lite land") and little ("lite å vinne").
-_WORD_POLES: dict[str, list[str]] = {}
-for _pole, _words_of_pole in _POLES.items():
-    for _word in _words_of_pole:
-        _WORD_POLES.setdefault(_word, []).append(_pole)
+_WORD_POLES = {
+    word: [pole for pole, words in _POLES.items() if word in words]
+    for word in {w for words in _POLES.values() for w in words}
+}
 # Capitalised at a sentence's start before a name ("The EU", "Den OECD-baserte"): not names.
 _NOT_NAMES = frozenset(
     "the a an this that these those in on at for according if when den det de en et ei i på "
