@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -22,6 +23,8 @@ from index.sentences import split_sentences
 OWN_SHARE = 0.7
 # What a sentence gains for holding all of the question's salient words:
 COVER_WEIGHT = 2.0
+# ... for holding the question's telling words, those few retrieved sentences hold:
+FOCUS_WEIGHT = 2.0
 # ... for holding what the question asks for (a number for "how many", a name for "who"):
 KIND_WEIGHT = 0.5
 # A line without a full stop is more often a heading or a caption than an answer,
@@ -113,54 +116,79 @@ def scored_sentences(
             terms_of[heading] = frozenset(analyzer.terms(heading.text, "und"))
         return terms_of.get(heading, frozenset())
 
+    drafts: list[_Draft] = []
     for rank, hit in enumerate(retrieval.hits[:passages], start=1):
         base = hit.dense_score if hit.dense_score is not None else 0.0
         scored = {(s.start, s.end): s.score for s in hit.sentences}
         spans = split_sentences(hit.chunk.text)
         headings = retrieval.headings.get((hit.chunk.doc_id, hit.chunk.page), ())
         heading_spans = {(h.start, h.end) for h in headings}
-        previous_cover = 0.0
         for start, end in spans:
             text = hit.chunk.text[start:end]
             page_start, page_end = hit.chunk.start + start, hit.chunk.start + end
             unscored = 0.0 if len(spans) == 1 else _UNSCORED_PENALTY * scale
-            similarity = scored.get((start, end), base - unscored)
             heading = retrieval.heading_of(hit.chunk.doc_id, hit.chunk.page, page_start)
             is_heading = any(a <= page_start and page_end <= b for a, b in heading_spans)
-            cover, kind_ok = 0.0, False
+            own: frozenset[str] = frozenset()
+            above: frozenset[str] = frozenset()
             if question is not None and analyzer is not None:
-                above = () if heading is None or is_heading else heading_terms(heading)
-                own = _cover(question.terms, text, above, analyzer)
-                # "Samme dag ble Christian Frederik valgt til konge." answers what the
-                # sentence before it names: a sentence shares in its predecessor's words.
-                cover = max(own, _PREVIOUS_SHARE * previous_cover)
-                previous_cover = own
-                kind_ok = holds_kind(question.kind, text)
-            score = (
-                (OWN_SHARE * similarity + (1 - OWN_SHARE) * base) / scale
-                - _heading_penalty(text)
-                + COVER_WEIGHT * cover
-                + (
-                    KIND_WEIGHT * kind_ok
-                    if question is not None and question.kind != "other"
-                    else 0
+                own = frozenset(analyzer.terms(text, "und"))
+                above = frozenset() if heading is None or is_heading else heading_terms(heading)
+            drafts.append(
+                _Draft(
+                    hit,
+                    rank,
+                    page_start,
+                    page_end,
+                    scored.get((start, end), base - unscored),
+                    base,
+                    (start, end) in scored or len(spans) == 1,
+                    heading,
+                    is_heading,
+                    own,
+                    above,
+                    start == spans[0][0],
                 )
             )
-            sentence = ScoredSentence(
-                hit,
-                rank,
-                page_start,
-                page_end,
-                similarity,
-                score,
-                cover,
-                kind_ok,
-                heading,
-                is_heading,
-                (start, end) in scored or len(spans) == 1,
-            )
-            if sentence.key not in found or found[sentence.key].score < score:
-                found[sentence.key] = sentence
+    terms = question.terms if question is not None else ()
+    focus_weights = _focus_weights(terms, [d.own for d in drafts])
+    previous_cover = previous_focus = 0.0
+    for draft in drafts:
+        if draft.first:
+            previous_cover = previous_focus = 0.0
+        cover = focus = 0.0
+        kind_ok = False
+        if question is not None and analyzer is not None:
+            own_cover = _cover(terms, draft.own, draft.above)
+            own_focus = _focus(terms, focus_weights, draft.own)
+            # "Samme dag ble Christian Frederik valgt til konge." answers what the
+            # sentence before it names: a sentence shares in its predecessor's words.
+            cover = max(own_cover, _PREVIOUS_SHARE * previous_cover)
+            focus = max(own_focus, _PREVIOUS_SHARE * previous_focus)
+            previous_cover, previous_focus = own_cover, own_focus
+            kind_ok = holds_kind(question.kind, draft.text)
+        score = (
+            (OWN_SHARE * draft.similarity + (1 - OWN_SHARE) * draft.base) / scale
+            - _heading_penalty(draft.text)
+            + COVER_WEIGHT * cover
+            + FOCUS_WEIGHT * focus
+            + (KIND_WEIGHT * kind_ok if question is not None and question.kind != "other" else 0)
+        )
+        sentence = ScoredSentence(
+            draft.hit,
+            draft.rank,
+            draft.start,
+            draft.end,
+            draft.similarity,
+            score,
+            cover,
+            kind_ok,
+            draft.heading,
+            draft.is_heading,
+            draft.embedded,
+        )
+        if sentence.key not in found or found[sentence.key].score < score:
+            found[sentence.key] = sentence
     return sorted(found.values(), key=lambda s: (-s.score, s.rank, s.start))
 
 
@@ -168,12 +196,34 @@ def by_similarity(sentences: Sequence[ScoredSentence]) -> list[ScoredSentence]:
     return sorted(sentences, key=lambda s: (-s.similarity, s.rank, s.start))
 
 
-def _cover(terms: Sequence[Term], text: str, above: Collection[str], analyzer: Analyzer) -> float:
-    """The weighted share of `terms` in `text`, or (for less) in its heading's terms."""
+@dataclass(frozen=True)
+class _Draft:
+    """A sentence of a retrieved passage before it is scored against the others."""
+
+    hit: Hit
+    rank: int
+    start: int  # offsets into the page text
+    end: int
+    similarity: float
+    base: float  # its passage's similarity
+    embedded: bool
+    heading: Heading | None
+    is_heading: bool
+    own: frozenset[str]  # its index terms
+    above: frozenset[str]  # its section heading's index terms
+    first: bool  # the first sentence of its passage
+
+    @property
+    def text(self) -> str:
+        offset = self.hit.chunk.start
+        return self.hit.chunk.text[self.start - offset : self.end - offset]
+
+
+def _cover(terms: Sequence[Term], own: Collection[str], above: Collection[str]) -> float:
+    """The weighted share of `terms` in a sentence's terms, or (for less) in its heading's."""
     total = sum(t.weight for t in terms)
     if not total:
         return 0.0
-    own = set(analyzer.terms(text, "und"))
     found = 0.0
     for term in terms:
         if any(f in own for f in term.forms):
@@ -181,6 +231,34 @@ def _cover(terms: Sequence[Term], text: str, above: Collection[str], analyzer: A
         elif any(f in above for f in term.forms):
             found += _HEADING_SHARE * term.weight
     return found / total
+
+
+def _focus_weights(terms: Sequence[Term], sentences: Sequence[Collection[str]]) -> list[float]:
+    """How few of the retrieved sentences hold each term (its inverse sentence frequency).
+
+    The question's topic ("Pantera") is in most retrieved sentences and tells them
+    apart no more than a stop word; the word that asks something of it ("dannet",
+    "2008", "tirsdag") is in few, and the sentence holding it is the likelier answer.
+    How rare a word is in general language (Term.weight) does not count here: a rare
+    name is the topic more often than the question.
+    """
+    n = len(sentences)
+    weights = []
+    for term in terms:
+        holding = sum(any(f in own for f in term.forms) for own in sentences)
+        weights.append(math.log(n / holding) if holding else 0.0)
+    return weights
+
+
+def _focus(terms: Sequence[Term], weights: Sequence[float], own: Collection[str]) -> float:
+    """The share of the question's telling words (`_focus_weights`) a sentence holds."""
+    total = sum(weights)
+    if not total:
+        return 0.0
+    return (
+        sum(w for t, w in zip(terms, weights, strict=True) if any(f in own for f in t.forms))
+        / total
+    )
 
 
 _NUMBER_WORDS = frozenset(

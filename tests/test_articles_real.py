@@ -1,6 +1,7 @@
 """Claims and answers on a small corpus of news articles written for these tests
 (tests/data/articles), with the real models: quotes attributed to the wrong person, opposite
-verbs, negations elsewhere in a sentence, and an article's subsections."""
+verbs, negations elsewhere in a sentence, an article's subsections, and the one sentence that
+answers among many that echo the question."""
 
 from __future__ import annotations
 
@@ -171,3 +172,13 @@ def test_a_close_passage_without_the_claims_word_names_the_word(assistant: Assis
     assert result.verdict == "not_in_sources", result
     assert "'nekter'" in result.reason and "[1]" in result.reason
     assert result.evidence and "venter" in result.evidence[0].quote
+
+
+def test_an_answer_quotes_the_sentence_with_the_questions_telling_word(
+    assistant: Assistant,
+) -> None:
+    # glitterfjell.txt names the band in nearly every sentence; only one says who formed
+    # it, and it calls it "Bandet". The name echoes the question; "dannet" answers it.
+    answer = assistant.ask("Hvem dannet Glitterfjell?")
+    assert answer.answered, answer.text
+    assert "Ole og Nils Aune" in answer.text, answer.text
