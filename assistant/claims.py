@@ -310,6 +310,18 @@ class ExtractiveClaimChecker:
             "det nærmeste avsnittet sier ikke dette [1]",
         )
 
+    def unheld(self, claim: str, quoted: str, passage: str) -> list[str]:
+        """What a claim states that the `quoted` sentences and their `passage` lack: its
+        numbers (in the quotes themselves), names and words of a kind (a nationality, a
+        weekday). A model reads meaning, not words; these it must not leave out."""
+        claim_lang = detect_language(claim, default="en")
+        same_language = claim_lang == detect_language(quoted, default=claim_lang)
+        across = None if same_language else wordfreq_language(claim_lang)
+        values, names = _unverified(
+            claim, facts_of(claim), passage, facts_of(quoted), same_language, across, passage
+        )
+        return [*values, *names]
+
     def _words_held(self, claim: str, lang: str, text: str, named: str = "") -> Held:
         """How much of what the claim states `text` holds: the share of the claim's words
         it has, each weighed by how rare it is ("skuffet" missing says more than "sa"), and

@@ -18,6 +18,7 @@ from assistant.relevance import Judgement
 from assistant.support import SupportChecker, SupportSession
 from assistant.texts import DRAFT_SET_ASIDE, NOT_ANSWERED, text_for
 from index.hit import Hit
+from index.language import detect_language
 from index.search import Retrieval
 from index.sentences import split_sentences
 
@@ -225,6 +226,26 @@ class LLMClaimChecker:
                     rules.confidence,
                     f"{rules.reason} (the model called it supported)",
                     rules.evidence,
+                    f"{self.name}+extractive",
+                )
+            passages = "\n".join(
+                h.chunk.text for h in hits if any(e.doc_id == h.chunk.doc_id for e in evidence)
+            )
+            quoted = " ".join(e.quote for e in evidence)
+            missing = ", ".join(self._fallback.unheld(claim, quoted, passages))
+            if missing:
+                # The model may have read the gist right and a fact wrong: a number, a
+                # name, a nationality its quotes do not have is not confirmed.
+                return ClaimResult(
+                    claim,
+                    "not_in_sources",
+                    0.6,
+                    f"avsnittene modellen siterte nevner ikke {missing} "
+                    "(modellen kalte den støttet)"
+                    if detect_language(claim, default="en") == "no"
+                    else f"the passages the model quoted do not mention {missing} "
+                    "(the model called it supported)",
+                    tuple(evidence),
                     f"{self.name}+extractive",
                 )
         confidence = 0.8 if evidence else 0.6

@@ -327,6 +327,54 @@ def test_a_supported_verdict_the_alignment_contradicts_is_not_taken(
     assert result.backend == "openai:fake-model+extractive"
 
 
+@pytest.mark.parametrize(
+    ("claim", "missing"),
+    [
+        # A name, a number and a nationality the model's quote does not have.
+        ("Clusters matter for regional innovation in Sweden.", "Sweden"),
+        ("Clusters matter for regional innovation in 40 Norwegian regions.", "40"),
+        ("Smart specialisation spread to Danish regions later.", "Danish"),
+    ],
+)
+def test_a_supported_verdict_whose_quote_lacks_a_fact_of_the_claim_is_not_taken(
+    fake: FakeOpenAI, llm: OpenAIChat, claim: str, missing: str
+) -> None:
+    source, quote = (
+        (2, "It spread to Norwegian regions later.")
+        if "spread" in claim
+        else (1, "Clusters matter for regional innovation in Norway.")
+    )
+    fake.reply = json.dumps(
+        {
+            "verdict": "supported",
+            "quotes": [{"source": source, "quote": quote}],
+            "reason": "The source says so.",
+        }
+    )
+    result = claim_checker(llm).check(claim, retrieval())
+    assert result.verdict == "not_in_sources", result
+    assert missing.lower() in result.reason.lower(), result.reason
+    assert "the model called it supported" in result.reason
+    assert result.evidence and result.evidence[0].quote == quote
+    assert result.backend == "openai:fake-model+extractive"
+
+
+def test_a_supported_verdict_with_every_fact_in_its_quote_is_taken(
+    fake: FakeOpenAI, llm: OpenAIChat
+) -> None:
+    # A rewording the rules alone would not confirm: the model's reading counts.
+    fake.reply = json.dumps(
+        {
+            "verdict": "supported",
+            "quotes": [{"source": 2, "quote": "Smart specialisation began in the EU in 2010."}],
+            "reason": "The source says so.",
+        }
+    )
+    result = claim_checker(llm).check("The EU started smart specialisation in 2010.", retrieval())
+    assert result.verdict == "supported", result
+    assert result.backend == "openai:fake-model"
+
+
 def test_claim_quote_not_in_the_sources_falls_back(fake: FakeOpenAI, llm: OpenAIChat) -> None:
     fake.reply = json.dumps(
         {
