@@ -19,6 +19,7 @@ from index.embedding_cache import EmbeddingCache, embed_with_cache
 from index.lexical import LexicalIndex
 from index.manifest import EmbedderInfo, Manifest
 from index.progress import Progress
+from index.sections import section_headings
 from index.vector_store import FaissStore, StorePlan
 from index.views import chunk_views
 
@@ -71,7 +72,9 @@ class IndexBuilder:
             calibration = calibrate(store, vectors_of_bank, [lang for lang, _ in questions])
             np.save(folder / "owners.npy", np.asarray(views.owners, dtype=np.int64))
             np.save(folder / "spans.npy", np.asarray(views.spans, dtype=np.int64).reshape(-1, 2))
-            LexicalIndex.build(chunks, compounds=self._compounds).save(folder / "lexical")
+            LexicalIndex.build(
+                chunks, compounds=self._compounds, headings=section_headings(documents, chunks)
+            ).save(folder / "lexical")
             _write_chunks(folder, documents, chunks)
             return Manifest(
                 embedder=EmbedderInfo(self._embedder.name, self._embedder.dim),

@@ -34,12 +34,20 @@ class LexicalIndex:
         self._known: dict[str, bool] = {}
 
     @classmethod
-    def build(cls, chunks: Sequence[Chunk], *, compounds: bool = True) -> LexicalIndex:
+    def build(
+        cls, chunks: Sequence[Chunk], *, compounds: bool = True, headings: Sequence[str] = ()
+    ) -> LexicalIndex:
+        """`headings`: per chunk, the heading of its section when the chunk does not hold it;
+        its words count as the chunk's own."""
         import bm25s  # lazy: scipy
 
-        vocabulary = {w for c in chunks for w in Analyzer(compounds=False).words(c.text)}
+        texts = [
+            f"{headings[i]}\n{c.text}" if i < len(headings) and headings[i] else c.text
+            for i, c in enumerate(chunks)
+        ]
+        vocabulary = {w for t in texts for w in Analyzer(compounds=False).words(t)}
         analyzer = Analyzer(vocabulary, compounds=compounds)
-        corpus = [analyzer.terms(c.text, c.lang) or [""] for c in chunks]
+        corpus = [analyzer.terms(t, c.lang) or [""] for t, c in zip(texts, chunks, strict=True)]
         bm25 = bm25s.BM25()
         if chunks:
             bm25.index(corpus, show_progress=False)

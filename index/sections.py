@@ -14,6 +14,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from index.chunk import Chunk
+from index.document import Document
+
 # A line shorter than this (in words) without a full stop reads as a heading.
 _SHORT_WORDS = 8
 _MAX_CHARS = 300
@@ -61,6 +64,21 @@ def heading_before(headings: Sequence[Heading], offset: int) -> Heading | None:
             break
         found = heading
     return found
+
+
+def section_headings(documents: Sequence[Document], chunks: Sequence[Chunk]) -> list[str]:
+    """For each chunk, the heading of the section it starts in when the heading stands
+    before the chunk ("" otherwise): what a speaker said is found by the speaker's name."""
+    pages = {(d.id, p.number): p.text for d in documents for p in d.pages}
+    found: dict[tuple[str, int], list[Heading]] = {}
+    out = []
+    for chunk in chunks:
+        key = (chunk.doc_id, chunk.page)
+        if key not in found:
+            found[key] = find_headings(pages.get(key, ""))
+        heading = heading_before(found[key], chunk.start)
+        out.append(heading.text if heading is not None and heading.end <= chunk.start else "")
+    return out
 
 
 def _lines(text: str) -> list[tuple[int, int]]:

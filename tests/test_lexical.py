@@ -75,3 +75,14 @@ def test_empty_index_scores_nothing() -> None:
     index = LexicalIndex.build([])
     assert index.scores("anything").size == 0
     assert index.coverage("anything") == 0.0
+
+
+def test_a_chunk_is_found_by_its_sections_heading() -> None:
+    chunks = [
+        _chunk(0, "Gode strategier har god forankring i politisk ledelse."),
+        _chunk(1, "Klynger får størst verdi i internasjonale nettverk."),
+    ]
+    headings = ["Charles Wessner, Georgetown University", ""]
+    scores = LexicalIndex.build(chunks, headings=headings).scores("Wessner")
+    assert scores[0] > 0 and scores[1] == 0
+    assert LexicalIndex.build(chunks).scores("Wessner").max() == 0

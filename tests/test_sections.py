@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from index.sections import find_headings, heading_before
+from index.chunk import Chunk
+from index.document import Document, Page
+from index.sections import find_headings, heading_before, section_headings
 
 
 def test_headings_are_short_lines_or_names_followed_by_text() -> None:
@@ -47,3 +49,16 @@ def test_a_sentence_is_in_the_section_of_the_last_heading_above_it(report_text: 
     section = heading_before(headings, governance)
     assert section is not None and section.text.startswith("Peter Berkowitz")
     assert heading_before(headings, 0) is not None  # "Bakgrunn" heads the first line
+
+
+def test_a_chunk_after_its_heading_is_given_the_heading() -> None:
+    text = "Charles Wessner, Georgetown University\nGode strategier. Albany er et eksempel.\n"
+    document = Document("d", "D", None, None, "text", "no", (Page(1, text),))
+    first = text.index("Gode")
+    after = text.index("Albany")
+    chunks = [
+        Chunk("d:p1:a", "d", 1, 0, first, text[:first], "no"),
+        Chunk("d:p1:b", "d", 1, after, len(text), text[after:], "no"),
+    ]
+    # The first chunk holds its heading itself; the second stands under it.
+    assert section_headings([document], chunks) == ["", "Charles Wessner, Georgetown University"]
