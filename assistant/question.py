@@ -17,6 +17,7 @@ from index.analyzer import Analyzer, is_name
 from index.exonyms import EXONYMS
 from index.frequency import wordfreq_language, zipf
 from index.language import detect_language
+from index.nynorsk import bokmal
 
 # A word this common (Zipf scale: 6 is "the", 3 is once per million words) is not salient.
 COMMON_ZIPF = 4.5
@@ -111,7 +112,8 @@ def _terms(text: str, lang: str, analyzer: Analyzer) -> list[Term]:
         name = is_name(word, first=position == 0)
         frequency = zipf(lowered, wordfreq_language(lang))
         # A name is also found under its name in the other language (Norway / Norge).
-        spellings = (word, *EXONYMS.get(lowered, ()))
+        # ... and a nynorsk word under its bokmål form (forsking / forskning).
+        spellings = (word, *EXONYMS.get(lowered, ()), bokmal(lowered))
         forms = tuple(dict.fromkeys(t for w in spellings for t in analyzer.terms(w, "und") if t))
         if forms and lowered not in terms:
             terms[lowered] = Term(word, forms, max(0.5, 6.0 - frequency), name)

@@ -17,7 +17,9 @@ _WORDS = {
     "inga": "ingen", "utan": "uten", "ligg": "ligger",
     "fekk": "fikk", "gjekk": "gikk", "vore": "vært",
     "vere": "være", "meir": "mer", "fleire": "flere", "sjølv": "selv", "dessutan": "dessuten",
-    "ifølgje": "ifølge", "landa": "landene", "auka": "økte", "auke": "øke", "aukar": "øker",
+    "ifølgje": "ifølge", "landa": "landene", "forsking": "forskning", "verksemd": "virksomhet",
+    "verksemda": "virksomheten", "tilsette": "ansatte",
+    "auka": "økte", "auke": "øke", "aukar": "øker",
 }  # fmt: skip
 # Endings, longest first: (nynorsk, bokmål), for words at least this long.
 _ENDINGS = (("ane", "ene"), ("are", "ere"), ("ast", "est"), ("ar", "er"))

@@ -49,3 +49,11 @@ def test_rarer_words_weigh_more() -> None:
     weights = {t.word: t.weight for t in asked.terms}
     assert weights["edderkopp"] > weights["bein"]
     assert asked.lang == "no" and asked.kind == "number"
+
+
+def test_a_nynorsk_word_is_also_looked_for_in_its_bokmal_form() -> None:
+    analyzer = Analyzer()
+    (term,) = [
+        t for t in analyse("Kva meinte ho om forsking?", analyzer).terms if t.word == "forsking"
+    ]
+    assert set(analyzer.terms("forskning", "no")) <= set(term.forms)
