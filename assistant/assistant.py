@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import replace
 from typing import Protocol
 
 from assistant.answer import Answer, ClaimResult
-from assistant.followup import standalone_question
+from assistant.followup import follow_up
 from assistant.generative import Draft
 from assistant.llm import LLM, Message
 from index.analyzer import Analyzer
@@ -30,8 +30,10 @@ class Answerer(Protocol):
     def name(self) -> str: ...
 
     def stream(
-        self, question: str, retrieval: Retrieval, lang: str
-    ) -> Iterator[Draft | Answer]: ...
+        self, question: str, retrieval: Retrieval, lang: str, given: Collection[str] = ()
+    ) -> Iterator[Draft | Answer]:
+        """`given`: what earlier answers said, not to be said again ("what else")."""
+        ...
 
 
 class ClaimChecker(Protocol):
@@ -82,9 +84,12 @@ class Assistant:
     ) -> Iterator[Draft | Answer]:
         """Drafts while a model writes, then the final, checked answer."""
         lang = detect_language(question, default=self._default_lang)
-        query = standalone_question(question, history, self._analyzer, self._llm)
+        asked = follow_up(question, history, self._analyzer, self._llm)
+        query = asked.standalone
         retrieval = self._retriever.retrieve(query, k or self._k)
-        for event in self._answerer.stream(query, retrieval, lang):
+        # "What else": the sentences earlier answers quoted are not quoted again.
+        given = [m.content for m in history if m.role == "assistant"] if asked.more else []
+        for event in self._answerer.stream(query, retrieval, lang, given):
             if isinstance(event, Answer):
                 event = replace(
                     event, question=question, standalone=query if query != question else None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 
 from assistant.answer import Answer, AnswerSentence
@@ -14,6 +14,7 @@ from assistant.relevance import Judgement, Relevance
 from assistant.texts import (
     CROSS_LINGUAL,
     NOT_ANSWERED,
+    NOTHING_MORE,
     UNSURE,
     UNSURE_CROSS_LINGUAL,
     text_for,
@@ -47,8 +48,10 @@ class ExtractiveAnswerer:
     margin: float = MARGIN
     name: str = "extractive"
 
-    def stream(self, question: str, retrieval: Retrieval, lang: str) -> Iterator[Answer]:
-        yield self.answer(question, retrieval, lang)
+    def stream(
+        self, question: str, retrieval: Retrieval, lang: str, given: Collection[str] = ()
+    ) -> Iterator[Answer]:
+        yield self.answer(question, retrieval, lang, given)
 
     def judge(self, question: str, retrieval: Retrieval) -> tuple[Judgement, list[ScoredSentence]]:
         """Whether the sources answer `question`, and its candidate sentences, best first."""
@@ -57,8 +60,18 @@ class ExtractiveAnswerer:
         candidates = _focus(asked, [s for s in scored if len(s.text) >= _MIN_SENTENCE])
         return self.relevance.judge(asked, retrieval, candidates), candidates
 
-    def answer(self, question: str, retrieval: Retrieval, lang: str) -> Answer:
-        return self.quote(question, retrieval, lang, *self.judge(question, retrieval))
+    def answer(
+        self, question: str, retrieval: Retrieval, lang: str, given: Collection[str] = ()
+    ) -> Answer:
+        """`given`: earlier answers; a sentence they quote is not quoted again."""
+        judgement, candidates = self.judge(question, retrieval)
+        if given and judgement.answer:
+            said = [_plain(g) for g in given]
+            fresh = [c for c in candidates if not any(_plain(c.text) in g for g in said)]
+            if not fresh:
+                return not_answered(question, retrieval, lang, self.name, NOTHING_MORE)
+            candidates = fresh
+        return self.quote(question, retrieval, lang, judgement, candidates)
 
     def quote(
         self,
@@ -142,15 +155,26 @@ def _names_heading(question: Question, sentence: ScoredSentence) -> bool:
 _SURNAME_WEIGHT = 2.5
 
 
-def not_answered(question: str, retrieval: Retrieval, lang: str, backend: str) -> Answer:
+def not_answered(
+    question: str,
+    retrieval: Retrieval,
+    lang: str,
+    backend: str,
+    why: dict[str, str] = NOT_ANSWERED,
+) -> Answer:
+    """No answer, saying why: the sources do not answer (or say nothing more, NOTHING_MORE)."""
     return Answer(
         question,
-        text_for(NOT_ANSWERED, lang),
+        text_for(why, lang),
         backend,
         answered=False,
         closest=tuple(retrieval.hits),
         lang=lang,
     )
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def _lead_in(text: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from assistant.answer import Answer, AnswerSentence, Citation, ClaimResult, Evidence
@@ -16,7 +16,7 @@ from assistant.passages import ScoredSentence
 from assistant.prompts import answer_messages, claim_messages, new_tag
 from assistant.relevance import Judgement
 from assistant.support import SupportChecker, SupportSession
-from assistant.texts import DRAFT_SET_ASIDE, NOT_ANSWERED, text_for
+from assistant.texts import DRAFT_SET_ASIDE, NOT_ANSWERED, NOTHING_MORE, text_for
 from index.hit import Hit
 from index.language import detect_language
 from index.search import Retrieval
@@ -63,13 +63,20 @@ class LLMAnswerer:
         assert final is not None
         return final
 
-    def stream(self, question: str, retrieval: Retrieval, lang: str) -> Iterator[Draft | Answer]:
-        hits = retrieval.hits[: self._passages]
+    def stream(
+        self, question: str, retrieval: Retrieval, lang: str, given: Collection[str] = ()
+    ) -> Iterator[Draft | Answer]:
+        """`given`: earlier answers; passages they already quoted in full are left out."""
+        said = [" ".join(g.split()).casefold() for g in given]
+        hits = [h for h in retrieval.hits if not _all_said(h.chunk.text, said)][: self._passages]
         # The same decision as without a model: a model is not asked what the sources
         # do not answer (it would answer anyway).
         judged = self._fallback.judge(question, retrieval)
-        if not hits or not judged[0].answer:
+        if not judged[0].answer or not retrieval.hits:
             yield not_answered(question, retrieval, lang, self.name)
+            return
+        if not hits:
+            yield not_answered(question, retrieval, lang, self.name, NOTHING_MORE)
             return
         sentinel = text_for(NOT_ANSWERED, lang)
         messages = answer_messages(question, hits, lang, sentinel, new_tag())
@@ -288,6 +295,14 @@ def _parse_verdict(raw: str) -> tuple[str, list[tuple[int, str]], str]:
             raise ValueError(f"a quote names no source number: {number}") from None
         quotes.append((source, str(item.get("quote") or "")))
     return verdict, quotes, str(data.get("reason") or "").strip()
+
+
+def _all_said(passage: str, said: Sequence[str]) -> bool:
+    """Whether every sentence of `passage` is in one of the earlier answers `said`."""
+    if not said:
+        return False
+    sentences = [" ".join(passage[a:b].split()).casefold() for a, b in split_sentences(passage)]
+    return all(any(s in earlier for earlier in said) for s in sentences)
 
 
 def _locate(quote: str, hits: Sequence[Hit], n: int) -> Evidence | None:

@@ -167,6 +167,54 @@ def tokens(text: str, *, heading: bool = False, across: str | None = None) -> li
     return list(_tokens(text, heading, across))
 
 
+def phrases(text: str) -> list[str]:
+    """The names in `text` as written, adjacent name words joined ("Charles Wessner",
+    "DG RTD"); a lone capitalised word as common as "Europe" is left out."""
+    runs: list[list[str]] = []
+    end = -1
+    before: tuple[str, int] | None = None  # a capitalised word that starts a sentence
+    for match, (word, name) in zip(_TOKEN.finditer(text), _tokens(text, False, None), strict=True):
+        if not name:
+            # "«Caroline Paunov, ...": a sentence's first word may start a name.
+            capitalised = word[:1].isupper() and not _common(word, _FIRST_WORD)
+            before = (word, match.end()) if capitalised else None
+            continue
+        if runs and text[end : match.start()].strip() == "":
+            runs[-1].append(word)
+        elif before is not None and text[before[1] : match.start()].strip() == "":
+            runs.append([before[0], word])
+        else:
+            runs.append([word])
+        before = None
+        end = match.end()
+    return [
+        " ".join(run)
+        for run in runs
+        if len(run) > 1 or run[0].isupper() or not _common(run[0], _PHRASE_COMMON)
+    ]
+
+
+def is_person(phrase: str) -> bool:
+    """Whether a name phrase (`phrases`) looks like a person's: two words or more, none
+    after the first (a given name, a title) a common word ("Markku Markkula", "Kevin
+    Morgan"), none an acronym (not "Regional Studies Association", "OECD Directorate")."""
+    words = phrase.split()
+    return (
+        len(words) > 1
+        and not any(len(w) > 1 and w.isupper() for w in words)
+        and not any(_common(w, _FAMILY) for w in words[1:])
+    )
+
+
+# A family name is rarer than this (Zipf) in both languages: "Morgan" is 4.4, "Norge" 6.2,
+# "Association" 5.0, "Minister" 5.0.
+_FAMILY = 4.5
+# A sentence's first word this common (Zipf) does not start a name: "The", "Hva", "Og".
+_FIRST_WORD = 5.0
+# A capitalised word this common (Zipf) alone is no name worth carrying: "Europe" is 5.2.
+_PHRASE_COMMON = 4.5
+
+
 # What stands between a sentence's (or a quoted title's) first word and the word before.
 _STARTS = re.compile(r"([.!?:\n]\s*|['‘«\"“]|\n\s*[–—-]\s*)$")
 

@@ -7,6 +7,11 @@ NOT_ANSWERED = {
     "en": "The sources do not answer this question.",
     "no": "Kildene svarer ikke på dette spørsmålet.",
 }
+# "What else", when every sentence that answers was quoted before.
+NOTHING_MORE = {
+    "en": "The sources say nothing more on this than what was quoted above.",
+    "no": "Kildene sier ikke mer om dette enn det som er sitert over.",
+}
 # Retrieval found something, but it stands out little: answer, and say so.
 UNSURE = {
     "en": "The sources may not answer this directly; the closest passages say:",

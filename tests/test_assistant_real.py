@@ -11,7 +11,7 @@ import pytest
 from assistant.assistant import Assistant, split_claims
 from assistant.evaluation import evaluate_answers, load_items
 from assistant.llm import Message
-from assistant.texts import NOT_ANSWERED
+from assistant.texts import NOT_ANSWERED, NOTHING_MORE
 from tests.conftest import DEV
 from ui import wiring
 from ui.cli import main
@@ -75,6 +75,25 @@ def test_follow_up_carries_the_earlier_question(assistant: Assistant) -> None:
     answer = assistant.ask("Hvor mye av budsjettet kom derfra?", history)
     assert answer.standalone is not None and "litauiske" in answer.standalone
     assert any("75 %" in c.quote for c in answer.citations)
+
+
+def test_what_else_quotes_what_the_first_answer_did_not(assistant: Assistant) -> None:
+    question = "Hva sa Charles Wessner om gode RIS3-strategier?"
+    first = assistant.ask(question)
+    history = [Message("user", question), Message("assistant", first.text)]
+    more = assistant.ask("Hva mer sa han?", history)
+    assert more.standalone is not None and "Charles Wessner" in more.standalone
+    assert more.answered and more.citations, more.text
+    assert not {c.quote for c in first.citations} & {c.quote for c in more.citations}
+    # What else he said: the rest of his section.
+    assert any("Albany" in c.quote or "Gjennomsnittsregionene" in c.quote for c in more.citations)
+
+
+def test_what_else_when_everything_was_said_says_so(assistant: Assistant) -> None:
+    report = Path(__file__).resolve().parents[1] / "ingest/bundled/smarter-2018-report.txt"
+    history = [Message("user", "Hva sa Charles Wessner?"), Message("assistant", report.read_text())]
+    answer = assistant.ask("Hva mer?", history)
+    assert not answer.answered and answer.text == NOTHING_MORE["no"], answer.text
 
 
 def test_a_paragraph_is_checked_sentence_by_sentence(assistant: Assistant) -> None:
