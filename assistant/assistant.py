@@ -83,9 +83,10 @@ class Assistant:
         self, question: str, history: Sequence[Message] = (), k: int | None = None
     ) -> Iterator[Draft | Answer]:
         """Drafts while a model writes, then the final, checked answer."""
-        lang = detect_language(question, default=self._default_lang)
         asked = follow_up(question, history, self._analyzer, self._llm)
         query = asked.standalone
+        # "What else?" says too little to tell its language; the question it stands for does.
+        lang = detect_language(question, default=detect_language(query, default=self._default_lang))
         retrieval = self._retriever.retrieve(query, k or self._k)
         # "What else": the sentences earlier answers quoted are not quoted again.
         given = [m.content for m in history if m.role == "assistant"] if asked.more else []

@@ -53,7 +53,8 @@ _FILLER = re.compile(
     re.IGNORECASE,
 )
 # "han fra Georgetown", "she who spoke": a pronoun described on the spot.
-_DESCRIBED = frozenset("fra frå from som who that ved at".split())
+# Not "som" or "that": "nemnde han som døme" (as an example).
+_DESCRIBED = frozenset("fra frå from who ved at".split())
 # English "it" that is nobody's: "is it true that", "it is said", "how long does it take".
 _DUMMY_IT = re.compile(r"\b(is|was|does|did|will|would)\s+it\b|\bit\s+(is|was|'s|takes)\b")
 

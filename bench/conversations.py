@@ -6,7 +6,8 @@ API receives them), and its last turn is judged:
 
 - a dependent turn (`depends: true`) is resolved when the question kilde retrieved
   with names the `topic` and, if the line lists `evidence`, the answer cites it;
-  a "what else" turn must also quote nothing an earlier answer quoted;
+  a "what else" turn must also quote nothing an earlier answer quoted (or, marked
+  `nothing_more`, say that the sources say nothing more);
 - an independent turn is left intact when it is answered exactly as if asked alone.
 
 "resolved" counts the dependent turns whose question named the topic, whatever the answer.
@@ -71,7 +72,11 @@ def run(assistant: Assistant, line: dict[str, object]) -> Outcome:
         problems.append(f"asked as {asked!r}")
     if evidence and not any(contains_evidence(c.passage, evidence) for c in last.citations):
         problems.append("evidence not cited: " + last.text[:160].replace("\n", " "))
-    if kind == "what_else":
+    if line.get("nothing_more"):  # type: ignore[attr-defined]
+        # Everything was quoted before: saying so is the right answer.
+        if last.answered or last.citations:
+            problems.append("quoted more where nothing more was said: " + last.text[:120])
+    elif kind == "what_else":
         quoted = {c.quote for a in earlier for c in a.citations}
         repeated = [c.quote for c in last.citations if c.quote in quoted]
         if repeated or not last.citations:

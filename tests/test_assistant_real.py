@@ -94,6 +94,10 @@ def test_what_else_when_everything_was_said_says_so(assistant: Assistant) -> Non
     history = [Message("user", "Hva sa Charles Wessner?"), Message("assistant", report.read_text())]
     answer = assistant.ask("Hva mer?", history)
     assert not answer.answered and answer.text == NOTHING_MORE["no"], answer.text
+    # "What else?" is too short to tell its language; the question it continues tells.
+    history[0] = Message("user", "What did Charles Wessner say?")
+    answer = assistant.ask("What else?", history)
+    assert answer.text == NOTHING_MORE["en"], answer.text
 
 
 def test_a_paragraph_is_checked_sentence_by_sentence(assistant: Assistant) -> None:

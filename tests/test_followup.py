@@ -57,6 +57,7 @@ def test_an_independent_question_is_left_as_asked(question: str) -> None:
         "Anything else?",
         "Why do regions use it?",
         "Hvor mye av budsjettet kom derfra?",
+        "Kva stad nemnde han som døme?",
     ],
 )
 def test_a_question_that_points_back_depends_on_the_conversation(question: str) -> None:
