@@ -22,11 +22,25 @@ class Citation:
     end: int
     chunk_id: str
     passage: str  # the retrieved chunk the quote comes from
+    # Text and HTML sources: the section and paragraph a reader finds the quote by.
+    section: str | None = None
+    paragraph: int | None = None
 
     def evidence(self) -> Evidence:
         return Evidence(
-            self.doc_id, self.title, self.url, self.page, self.quote, self.start, self.end
+            self.doc_id,
+            self.title,
+            self.url,
+            self.page,
+            self.quote,
+            self.start,
+            self.end,
+            self.section,
+            self.paragraph,
         )
+
+    def location(self, page_word: str = "p.") -> str:
+        return location(self.page, self.section, self.paragraph, page_word)
 
     def to_json(self) -> dict[str, Any]:
         return {"n": self.n, **self.evidence().to_json()}
@@ -81,6 +95,11 @@ class Evidence:
     quote: str
     start: int
     end: int
+    section: str | None = None
+    paragraph: int | None = None
+
+    def location(self, page_word: str = "p.") -> str:
+        return location(self.page, self.section, self.paragraph, page_word)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -88,10 +107,21 @@ class Evidence:
             "title": self.title,
             "url": self.url,
             "page": self.page,
+            "section": self.section,
+            "paragraph": self.paragraph,
+            "location": self.location(),
             "quote": self.quote,
             "start": self.start,
             "end": self.end,
         }
+
+
+def location(page: int, section: str | None, paragraph: int | None, page_word: str = "p.") -> str:
+    """Where a reader finds a quote: "p. 3" in a PDF, "Deltakere, ¶ 2" in a text or a page
+    (whose one "page" tells nothing)."""
+    if paragraph is None:
+        return f"{page_word} {page}"
+    return f"{section}, ¶ {paragraph}" if section else f"¶ {paragraph}"
 
 
 @dataclass(frozen=True)

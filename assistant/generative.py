@@ -115,7 +115,7 @@ class LLMAnswerer:
             )
             plain = strip_markers(sentence)
             new = [
-                _cite(check, len(citations) + i + 1, plain, hits[n - 1])
+                _cite(check, len(citations) + i + 1, plain, hits[n - 1], retrieval)
                 for i, n in enumerate(cited)
             ]
             citations.extend(new)
@@ -164,11 +164,12 @@ class LLMAnswerer:
         )
 
 
-def _cite(check: SupportSession, n: int, sentence: str, hit: Hit) -> Citation:
+def _cite(check: SupportSession, n: int, sentence: str, hit: Hit, retrieval: Retrieval) -> Citation:
     """Citation n of `hit`, quoting the passage sentence closest to `sentence`."""
     support = check.check(sentence, [hit.chunk.text])
     chunk = hit.chunk
     _, start, end = support.best if support.best else (0, 0, len(chunk.text))
+    place = retrieval.place(hit, chunk.start + start)
     return Citation(
         n,
         chunk.doc_id,
@@ -180,6 +181,8 @@ def _cite(check: SupportSession, n: int, sentence: str, hit: Hit) -> Citation:
         chunk.start + end,
         chunk.id,
         chunk.text,
+        place.section if place else None,
+        place.paragraph if place else None,
     )
 
 
@@ -217,7 +220,7 @@ class LLMClaimChecker:
             )
         # The reason is the model's own text, which a source may have steered.
         reason, _ = clean_output(reason, {h.url for h in hits if h.url})
-        evidence = [e for n, q in quotes if (e := _locate(q, hits, n)) is not None]
+        evidence = [e for n, q in quotes if (e := _locate(q, hits, n, retrieval)) is not None]
         if verdict != "not_in_sources" and not evidence:
             return self._fallback_with(
                 claim, retrieval, "the model's quotes are not in the sources"
@@ -305,7 +308,7 @@ def _all_said(passage: str, said: Sequence[str]) -> bool:
     return all(any(s in earlier for earlier in said) for s in sentences)
 
 
-def _locate(quote: str, hits: Sequence[Hit], n: int) -> Evidence | None:
+def _locate(quote: str, hits: Sequence[Hit], n: int, retrieval: Retrieval) -> Evidence | None:
     """The quote's exact place in source n (whitespace may differ), or None."""
     if not 1 <= n <= len(hits) or len(quote.strip()) < 8:
         return None
@@ -315,6 +318,7 @@ def _locate(quote: str, hits: Sequence[Hit], n: int) -> Evidence | None:
     if found is None:
         return None
     chunk = hit.chunk
+    place = retrieval.place(hit, chunk.start + found.start())
     return Evidence(
         chunk.doc_id,
         hit.title,
@@ -323,4 +327,6 @@ def _locate(quote: str, hits: Sequence[Hit], n: int) -> Evidence | None:
         found.group(0),
         chunk.start + found.start(),
         chunk.start + found.end(),
+        place.section if place else None,
+        place.paragraph if place else None,
     )

@@ -12,7 +12,7 @@ from assistant.question import Question, Term
 from index.analyzer import Analyzer
 from index.hit import Hit
 from index.search import Retrieval
-from index.sections import Heading
+from index.sections import Heading, Place
 from index.sentences import split_sentences
 
 # Scores are in calibration spreads (Retrieval.scale): how far apart what
@@ -56,6 +56,7 @@ class ScoredSentence:
     # Its similarity is its own, not its passage's less a penalty (a short line the
     # retriever did not embed alone).
     embedded: bool = True
+    place: Place | None = None  # its section and paragraph (text sources)
 
     @property
     def text(self) -> str:
@@ -77,12 +78,20 @@ class ScoredSentence:
             self.end,
             chunk.id,
             chunk.text,
+            *_where(self.place),
         )
 
     def evidence(self) -> Evidence:
         chunk = self.hit.chunk
         return Evidence(
-            chunk.doc_id, self.hit.title, self.hit.url, chunk.page, self.text, self.start, self.end
+            chunk.doc_id,
+            self.hit.title,
+            self.hit.url,
+            chunk.page,
+            self.text,
+            self.start,
+            self.end,
+            *_where(self.place),
         )
 
     @property
@@ -186,10 +195,15 @@ def scored_sentences(
             draft.heading,
             draft.is_heading,
             draft.embedded,
+            retrieval.place(draft.hit, draft.start),
         )
         if sentence.key not in found or found[sentence.key].score < score:
             found[sentence.key] = sentence
     return sorted(found.values(), key=lambda s: (-s.score, s.rank, s.start))
+
+
+def _where(place: Place | None) -> tuple[str | None, int | None]:
+    return (place.section, place.paragraph) if place is not None else (None, None)
 
 
 def by_similarity(sentences: Sequence[ScoredSentence]) -> list[ScoredSentence]:

@@ -23,7 +23,7 @@ from index.hit import Hit, SentenceScore
 from index.language import detect_language
 from index.lexical import LexicalIndex
 from index.manifest import Manifest
-from index.sections import Heading, find_headings, heading_before
+from index.sections import Heading, Place, find_headings, heading_before, paragraphs, place
 from index.vector_store import FaissStore, StorePlan, VectorStore
 
 _CANDIDATES = 50
@@ -62,6 +62,8 @@ class Retrieval:
     unknown_names: tuple[str, ...] = ()
     # The headings of the pages the hits are on, by (doc_id, page): what section a sentence is in.
     headings: dict[tuple[str, int], tuple[Heading, ...]] = field(default_factory=dict)
+    # ... and their paragraphs (spans of text between blank lines), for citing text sources.
+    paragraphs: dict[tuple[str, int], tuple[tuple[int, int], ...]] = field(default_factory=dict)
 
     @property
     def scale(self) -> float:
@@ -73,6 +75,14 @@ class Retrieval:
 
     def heading_of(self, doc_id: str, page: int, offset: int) -> Heading | None:
         return heading_before(self.headings.get((doc_id, page), ()), offset)
+
+    def place(self, hit: Hit, offset: int) -> Place | None:
+        """The section and paragraph of `offset` on the hit's page; None for a PDF, whose
+        page number says where."""
+        key = (hit.chunk.doc_id, hit.chunk.page)
+        if hit.kind == "pdf" or key not in self.paragraphs:
+            return None
+        return place(self.headings.get(key, ()), self.paragraphs[key], offset)
 
 
 @dataclass(frozen=True)
@@ -108,7 +118,9 @@ class HybridSearcher:
         self.manifest = manifest
         self.folder = folder  # the index version this searcher reads
         self._pages: dict[tuple[str, int], str] | None = None
-        self._page_headings: dict[tuple[str, int], tuple[Heading, ...]] = {}
+        self._page_layouts: dict[
+            tuple[str, int], tuple[tuple[Heading, ...], tuple[tuple[int, int], ...]]
+        ] = {}
         self._pages_lock = threading.Lock()
 
     @classmethod
@@ -185,6 +197,7 @@ class HybridSearcher:
         lang = detect_language(query)
         calibration = self.calibration.for_language(lang)
         described = descriptive_words(query, lang)
+        pages = list(dict.fromkeys((h.chunk.doc_id, h.chunk.page) for h in hits))
         return Retrieval(
             hits,
             calibration.standardise(max(dense.values())) if dense else _NO_EVIDENCE,
@@ -195,20 +208,22 @@ class HybridSearcher:
                 for n in self._lexical.analyzer.names(query)
                 if not self._lexical.knows(n) and n not in described
             ),
-            {
-                (h.chunk.doc_id, h.chunk.page): self._headings(h.chunk.doc_id, h.chunk.page)
-                for h in hits
-            },
+            {key: self._layout(*key)[0] for key in pages},
+            {key: self._layout(*key)[1] for key in pages},
         )
 
-    def _headings(self, doc_id: str, page: int) -> tuple[Heading, ...]:
+    def _layout(
+        self, doc_id: str, page: int
+    ) -> tuple[tuple[Heading, ...], tuple[tuple[int, int], ...]]:
+        """A page's headings and paragraphs, found once."""
         key = (doc_id, page)
         with self._pages_lock:
-            found = self._page_headings.get(key)
+            found = self._page_layouts.get(key)
         if found is None:
-            found = tuple(find_headings(self.page_text(doc_id, page) or ""))
+            text = self.page_text(doc_id, page) or ""
+            found = (tuple(find_headings(text)), paragraphs(text))
             with self._pages_lock:
-                self._page_headings[key] = found
+                self._page_layouts[key] = found
         return found
 
     @property

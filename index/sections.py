@@ -66,6 +66,41 @@ def heading_before(headings: Sequence[Heading], offset: int) -> Heading | None:
     return found
 
 
+@dataclass(frozen=True)
+class Place:
+    """Where on a page a passage stands for a reader: its section and paragraph."""
+
+    section: str | None  # the section's heading, shortened; None before any heading
+    paragraph: int  # 1-based, counted from the section's heading (or the page's top)
+
+
+def paragraphs(text: str) -> tuple[tuple[int, int], ...]:
+    """The paragraphs of a page: its blocks of text between blank lines, as spans."""
+    spans = []
+    for match in re.finditer(r"\S(?:.*?\S)?(?=\s*(?:\n\s*\n|\Z))", text, re.DOTALL):
+        spans.append((match.start(), match.end()))
+    return tuple(spans)
+
+
+def place(headings: Sequence[Heading], blocks: Sequence[tuple[int, int]], offset: int) -> Place:
+    """The section and paragraph of `offset`; a heading's own line is no paragraph."""
+    heading = heading_before(headings, offset)
+    after = heading.end if heading is not None else 0
+    number = sum(1 for start, end in blocks if end > after and max(start, after) <= offset)
+    return Place(_short(heading.text) if heading is not None else None, max(number, 1))
+
+
+def _short(heading: str) -> str:
+    text = " ".join(heading.split()).rstrip(":")
+    if len(text) <= _SHORT_SECTION:
+        return text
+    return text[: text.rfind(" ", 0, _SHORT_SECTION)].rstrip(",;:") + " …"
+
+
+# A section is named by at most this many characters of its heading.
+_SHORT_SECTION = 60
+
+
 def section_headings(documents: Sequence[Document], chunks: Sequence[Chunk]) -> list[str]:
     """For each chunk, the heading of the section it starts in when the heading stands
     before the chunk ("" otherwise): what a speaker said is found by the speaker's name."""

@@ -142,10 +142,17 @@ def test_ask_and_check_json(report_data: Path, capsys: pytest.CaptureFixture[str
         "title",
         "url",
         "page",
+        "section",
+        "paragraph",
+        "location",
         "quote",
         "start",
         "end",
     }
+    # The report is a text: its one "page" tells nothing, its section and paragraph do.
+    cited = first["citations"][0]
+    assert cited["section"].startswith("Peter Berkowitz") and cited["paragraph"] == 5
+    assert cited["location"] == f"{cited['section']}, ¶ 5"
     assert set(first["sentences"][0]) == {"text", "citations", "supported"}
     assert "virkemiddel" in first["answer"] and "[1]" in first["answer"]
     assert answers[1]["answer"] == NOT_ANSWERED["en"] and answers[1]["citations"] == []

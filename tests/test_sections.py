@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from index.chunk import Chunk
 from index.document import Document, Page
-from index.sections import find_headings, heading_before, section_headings
+from index.sections import Place, find_headings, heading_before, paragraphs, place, section_headings
 
 
 def test_headings_are_short_lines_or_names_followed_by_text() -> None:
@@ -62,3 +62,25 @@ def test_a_chunk_after_its_heading_is_given_the_heading() -> None:
     ]
     # The first chunk holds its heading itself; the second stands under it.
     assert section_headings([document], chunks) == ["", "Charles Wessner, Georgetown University"]
+
+
+def test_a_passage_is_placed_by_its_section_and_paragraph() -> None:
+    text = (
+        "Innledning på siden.\n\n"
+        "Deltakere:\n"
+        "Mange kom fra hele verden. De fleste var forskere.\n\n"
+        "EUs regionkomité var representert.\n\n"
+        "Charles Wessner, Georgetown University, United States: Smart Specialization in the "
+        "U.S: Growing New York’s Nano-Cluster\n\n"
+        "Albany er et godt eksempel."
+    )
+    headings, blocks = find_headings(text), paragraphs(text)
+    assert len(blocks) == 5
+    # Before any heading: the page's own paragraphs.
+    assert place(headings, blocks, 0) == Place(None, 1)
+    # A heading's own line is no paragraph; what follows it on the next line is the first.
+    assert place(headings, blocks, text.index("De fleste")) == Place("Deltakere", 1)
+    assert place(headings, blocks, text.index("EUs")) == Place("Deltakere", 2)
+    # A long heading is shortened at a word.
+    albany = place(headings, blocks, text.index("Albany"))
+    assert albany == Place("Charles Wessner, Georgetown University, United States …", 1)

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import gradio as gr
 from gradio.events import api as gr_api
 
-from assistant.answer import Answer
+from assistant.answer import Answer, location
 from assistant.generative import Draft
 from assistant.llm import LLMError, Message
 from index.errors import KildeIndexError
@@ -113,6 +113,8 @@ class App:
                 "doc_id": c.doc_id,
                 "title": c.title,
                 "page": c.page,
+                "section": c.section,
+                "paragraph": c.paragraph,
                 "start": c.start,
                 "end": c.end,
                 "quote": c.quote,
@@ -138,7 +140,10 @@ class App:
         text = self.services.page(cite["version"], cite["doc_id"], int(cite["page"]))
         if text is None or text[cite["start"] : cite["end"]] != cite["quote"]:
             return f"<p>{html.escape(label(lang, 'source_changed'))}</p>"
-        return page_html(cite["title"], cite["page"], text, cite["start"], cite["end"], lang)
+        where = location(
+            int(cite["page"]), cite.get("section"), cite.get("paragraph"), label(lang, "page")
+        )
+        return page_html(cite["title"], where, text, cite["start"], cite["end"])
 
     # API (gradio_client): a question alone is enough.
 
@@ -149,7 +154,7 @@ class App:
         ]
         answer = _api_call(lambda: self.services.assistant().ask(question, earlier))
         lines = [answer.text, ""]
-        lines += [f"[{c.n}] {c.title}, p. {c.page}: «{c.quote}»" for c in answer.citations]
+        lines += [f"[{c.n}] {c.title}, {c.location()}: «{c.quote}»" for c in answer.citations]
         return "\n".join(lines).strip()
 
     def check_api(self, text: str) -> list[dict[str, Any]]:

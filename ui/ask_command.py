@@ -35,7 +35,7 @@ def run_ask(config: Config, questions: Sequence[str], *, as_json: bool) -> int:
 def show_answer(answer: Answer) -> str:
     lines = [f"# {answer.question}", answer.text, ""]
     for c in answer.citations:
-        lines.append(f"[{c.n}] {c.title}, p. {c.page}" + (f" — {c.url}" if c.url else ""))
+        lines.append(f"[{c.n}] {c.title}, {c.location()}" + (f" — {c.url}" if c.url else ""))
         lines.append(f"    «{' '.join(c.quote.split())}»")
     if not answer.answered:
         lines.append("Closest passages:")
@@ -64,5 +64,5 @@ def show_claim(result: ClaimResult) -> str:
         f"  {result.reason}",
     ]
     for n, e in enumerate(result.evidence, start=1):
-        lines.append(f"  [{n}] {e.title}, p. {e.page}: «{' '.join(e.quote.split())}»")
+        lines.append(f"  [{n}] {e.title}, {e.location()}: «{' '.join(e.quote.split())}»")
     return "\n".join(lines) + "\n"

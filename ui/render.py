@@ -62,7 +62,7 @@ def _citation_html(citation: Citation, lang: str, file_url: FileUrl) -> str:
     return (
         f"<div class='kilde-cite' id='kilde-cite-{citation.n}'>"
         f"<div><b>[{citation.n}]</b> {html.escape(citation.title)}, "
-        f"{html.escape(label(lang, 'page'))} {citation.page}"
+        f"{html.escape(citation.location(label(lang, 'page')))}"
         f"{_links(citation.doc_id, citation.url, citation.page, lang, file_url)}</div>"
         f"<blockquote>{passage}</blockquote></div>"
     )
@@ -100,8 +100,9 @@ def _anchor(href: str, text: str) -> str:
     )
 
 
-def page_html(title: str, page: int, text: str, start: int, end: int, lang: str) -> str:
-    """The cited page around the quote, with the quote highlighted."""
+def page_html(title: str, where: str, text: str, start: int, end: int) -> str:
+    """The cited page around the quote, with the quote highlighted; `where` is the
+    citation's location ("s. 3", "Deltakere, ¶ 2")."""
     lo = max(0, start - _BEFORE)
     hi = min(len(text), end + _AFTER)
     body = _highlight(text[lo:hi], start - lo, end - lo)
@@ -109,7 +110,7 @@ def page_html(title: str, page: int, text: str, start: int, end: int, lang: str)
     after = " …" if hi < len(text) else ""
     return (
         f"<div class='kilde-page'><div class='kilde-page-head'>{html.escape(title)}, "
-        f"{html.escape(label(lang, 'page'))} {page}</div>"
+        f"{html.escape(where)}</div>"
         f"<div class='kilde-page-text'>{before}{body}{after}</div></div>"
     )
 
@@ -137,7 +138,7 @@ def verdicts_html(results: Sequence[ClaimResult], lang: str, file_url: FileUrl) 
         )
         evidence = "".join(
             f"<blockquote>«{html.escape(e.quote)}» — {html.escape(e.title)}, "
-            f"{html.escape(label(lang, 'page'))} {e.page}"
+            f"{html.escape(e.location(label(lang, 'page')))}"
             f"{_links(e.doc_id, e.url, e.page, lang, file_url)}</blockquote>"
             for e in r.evidence
         )
