@@ -133,6 +133,26 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print JSON")
     check.set_defaults(command=_check)
 
+    summarize = commands.add_parser(
+        "summarize",
+        parents=[common],
+        help="cited summaries of documents, or an overview of the corpus",
+        description="A summary of each DOC_ID (see `kilde sources`) from its salient "
+        "sentences, verbatim and cited; with no DOC_ID, an overview of every source.",
+    )
+    summarize.add_argument("doc_ids", nargs="*", metavar="DOC_ID")
+    summarize.add_argument(
+        "--sentences",
+        type=int,
+        metavar="N",
+        help="sentences per document (default 10; in the overview 2 per source)",
+    )
+    summarize.add_argument(
+        "--lang", choices=["no", "en"], default="no", help="language of the headings (default no)"
+    )
+    summarize.add_argument("--json", action="store_true", help="print JSON")
+    summarize.set_defaults(command=_summarize)
+
     evaluate = commands.add_parser(
         "eval",
         parents=[common],
@@ -219,6 +239,14 @@ def _ask(config: Config, args: argparse.Namespace) -> int:
     from ui.ask_command import run_ask
 
     return run_ask(config, args.questions, as_json=args.json)
+
+
+def _summarize(config: Config, args: argparse.Namespace) -> int:
+    from ui.summarize_command import run_summarize
+
+    return run_summarize(
+        config, args.doc_ids, sentences=args.sentences, lang=args.lang, as_json=args.json
+    )
 
 
 def _check(config: Config, args: argparse.Namespace) -> int:

@@ -1,0 +1,294 @@
+"""Summaries without a model: a document's salient sentences, verbatim and cited.
+
+A sentence is salient when it shares the document's most telling words (its
+tf-idf similarity to the document as a whole), when it leads the document, when
+it opens a line or is one (where a point is made) and, most of all, when it
+stands in the document's own conclusions ("Noen hovedkonklusjoner", "Conclusions", "Key findings",
+"Hovedbudskap"): a report that states its main points is summarised by them.
+Near-repeats are left out, no section gives more than its share unless it is
+the conclusions, and the sentences keep their document order. It never invents:
+every sentence is a span of its page, cited with its page or section.
+
+With no document named, the overview gives each source one or two such
+sentences, grouped by kind: the report, the documents (PDFs), the pages.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from assistant.answer import Citation
+from index.analyzer import Analyzer
+from index.chunk import Chunk
+from index.search import DocInfo
+from index.sections import Heading, find_headings, heading_before, paragraphs, place
+from index.sentences import split_sentences
+
+# What a document's own conclusions are called, in its headings.
+_CONCLUSIONS = re.compile(
+    r"konklu|conclu|oppsummer|sammendrag|summary|key findings|hovedfunn|hovedbudskap|"
+    r"hovedpunkt|main points|anbefaling|recommendation|takeaway",
+    re.IGNORECASE,
+)
+# A sentence counts this much more in the conclusions, when it opens a line (a point, a
+# paragraph) and when it is a line of its own (a point stated: "Kompetanse blir stadig
+# viktigere.").
+_CONCLUSION_WEIGHT = 2.0
+_OPENS_LINE = 1.3
+_OWN_LINE = 1.6
+# A document's first sentences lead (a news article's lead says what it is about).
+_LEAD = 1.5
+_LEAD_SENTENCES = 2
+# ... and most when that line is short: a point's own heading sentence.
+_POINT = 2.5
+_POINT_CHARS = 90
+# Shorter than this is a fragment or a caption; longer, a paragraph the splitter missed.
+_MIN_CHARS, _MAX_CHARS = 25, 400
+# Sentences sharing this much of their words (Jaccard) say the same.
+_SAME = 0.5
+# Outside the conclusions, no section gives more than this share of the sentences.
+_SECTION_SHARE = 0.25
+# The order of the overview's groups.
+_KINDS = ("text", "markdown", "pdf", "html")
+
+
+class Pages(Protocol):
+    """The corpus a summary reads: its documents, chunks and page texts."""
+
+    @property
+    def chunks(self) -> Sequence[Chunk]: ...
+
+    def page_text(self, doc_id: str, page: int) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class SummarySentence:
+    text: str
+    citations: tuple[int, ...]
+    supported: bool = True  # verbatim: its citation says it
+
+    def to_json(self) -> dict[str, Any]:
+        return {"text": self.text, "citations": list(self.citations), "supported": self.supported}
+
+
+@dataclass(frozen=True)
+class Summary:
+    doc_id: str
+    title: str
+    kind: str
+    sentences: tuple[SummarySentence, ...]
+    citations: tuple[Citation, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text + "".join(f" [{n}]" for n in s.citations) for s in self.sentences)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "doc_id": self.doc_id,
+            "title": self.title,
+            "kind": self.kind,
+            "summary": self.text,
+            "citations": [c.to_json() for c in self.citations],
+            "sentences": [s.to_json() for s in self.sentences],
+        }
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    page: int
+    start: int  # offsets into the page text
+    end: int
+    text: str
+    terms: frozenset[str]
+    section: Heading | None
+    conclusion: bool
+    opens: bool  # it starts a line
+    alone: bool  # it is its line
+    paragraph: int  # which paragraph of its page
+
+
+class ExtractiveSummarizer:
+    def __init__(self, pages: Pages, sources: Mapping[str, DocInfo], analyzer: Analyzer) -> None:
+        self._pages = pages
+        self._sources = sources
+        self._analyzer = analyzer
+
+    def summarize(self, doc_id: str, sentences: int = 8) -> Summary:
+        """The `sentences` most salient sentences of one document; KeyError if unknown."""
+        source = self._sources[doc_id]
+        candidates = self._candidates(doc_id)
+        chosen = _choose(candidates, _scores(candidates), sentences)
+        return self._summary(doc_id, source, chosen)
+
+    def overview(self, per_document: int = 1) -> list[Summary]:
+        """Each source's most salient sentences, the report first, then PDFs, then pages."""
+        order = sorted(
+            self._sources,
+            key=lambda d: (_rank(self._sources[d].kind), self._sources[d].title),
+        )
+        return [self.summarize(doc_id, per_document) for doc_id in order]
+
+    def _candidates(self, doc_id: str) -> list[_Candidate]:
+        pages = sorted({c.page for c in self._pages.chunks if c.doc_id == doc_id})
+        out: list[_Candidate] = []
+        for number in pages:
+            text = self._pages.page_text(doc_id, number) or ""
+            headings = find_headings(text)
+            spans = {(h.start, h.end) for h in headings}
+            conclusions = _conclusion_sections(headings, text)
+            blocks = paragraphs(text)
+            for start, end in split_sentences(text):
+                sentence = " ".join(text[start:end].split())
+                if not _MIN_CHARS <= len(sentence) <= _MAX_CHARS or _is_heading(start, spans):
+                    continue
+                if "http" in sentence or not sentence.endswith((".", "!", "?", "»", "”")):
+                    continue
+                heading = heading_before(headings, start)
+                terms = frozenset(self._analyzer.terms(sentence, "und"))
+                if terms:
+                    out.append(
+                        _Candidate(
+                            number,
+                            start,
+                            end,
+                            text[start:end],
+                            terms,
+                            heading,
+                            heading in conclusions,
+                            *_line(text, start, end),
+                            sum(1 for a, _ in blocks if a <= start),
+                        )
+                    )
+        return out
+
+    def _summary(self, doc_id: str, source: DocInfo, chosen: list[_Candidate]) -> Summary:
+        chunks = [c for c in self._pages.chunks if c.doc_id == doc_id]
+        citations = []
+        for n, candidate in enumerate(chosen, start=1):
+            chunk = next(
+                (
+                    c
+                    for c in chunks
+                    if c.page == candidate.page
+                    and c.start <= candidate.start
+                    and candidate.end <= c.end
+                ),
+                None,
+            )
+            text = self._pages.page_text(doc_id, candidate.page) or ""
+            where = (
+                place(find_headings(text), paragraphs(text), candidate.start)
+                if source.kind != "pdf"
+                else None
+            )
+            citations.append(
+                Citation(
+                    n,
+                    doc_id,
+                    source.title,
+                    source.url,
+                    candidate.page,
+                    candidate.text,
+                    candidate.start,
+                    candidate.end,
+                    chunk.id if chunk else "",
+                    chunk.text if chunk else candidate.text,
+                    where.section if where else None,
+                    where.paragraph if where else None,
+                )
+            )
+        sentences = tuple(
+            SummarySentence(" ".join(c.text.split()), (n,)) for n, c in enumerate(chosen, start=1)
+        )
+        return Summary(doc_id, source.title, source.kind, sentences, tuple(citations))
+
+
+def _line(text: str, start: int, end: int) -> tuple[bool, bool]:
+    """Whether the sentence starts its line, and whether it is the whole line."""
+    line_end = text.find("\n", end)
+    opens = not text[text.rfind("\n", 0, start) + 1 : start].strip()
+    return opens, opens and not text[end : line_end if line_end >= 0 else len(text)].strip()
+
+
+def _rank(kind: str) -> int:
+    return _KINDS.index(kind) if kind in _KINDS else len(_KINDS)
+
+
+def _is_heading(start: int, spans: set[tuple[int, int]]) -> bool:
+    return any(a <= start < b for a, b in spans)
+
+
+def _conclusion_sections(headings: Sequence[Heading], text: str) -> set[Heading]:
+    """The headings whose sections hold the document's conclusions: a heading that says
+    so, and the subheadings that follow it with no text between ("Noen hovedkonklusjoner
+    ...:" then "Overordnet:")."""
+    found: set[Heading] = set()
+    for i, heading in enumerate(headings):
+        if not _CONCLUSIONS.search(heading.text):
+            continue
+        found.add(heading)
+        for before, after in zip(headings[i:], headings[i + 1 :], strict=False):
+            if text[before.end : after.start].strip():
+                break
+            found.add(after)
+    return found
+
+
+def _scores(candidates: Sequence[_Candidate]) -> list[float]:
+    """Each sentence's tf-idf similarity to the whole document, weighted for where it is."""
+    n = len(candidates)
+    frequency = Counter(t for c in candidates for t in c.terms)
+    idf = {t: math.log(1 + n / f) for t, f in frequency.items()}
+    centroid = {t: frequency[t] * idf[t] for t in frequency}
+    norm = math.sqrt(sum(v * v for v in centroid.values())) or 1.0
+    scores = []
+    for i, c in enumerate(candidates):
+        own = math.sqrt(sum(idf[t] ** 2 for t in c.terms)) or 1.0
+        similarity = sum(idf[t] * centroid[t] for t in c.terms) / (own * norm)
+        weight = (_CONCLUSION_WEIGHT if c.conclusion else 1.0) * (
+            (_POINT if len(c.text) <= _POINT_CHARS else _OWN_LINE)
+            if c.alone
+            else _OPENS_LINE
+            if c.opens
+            else 1.0
+        )
+        scores.append(similarity * weight * (_LEAD if i < _LEAD_SENTENCES else 1.0))
+    return scores
+
+
+def _choose(
+    candidates: Sequence[_Candidate], scores: Sequence[float], limit: int
+) -> list[_Candidate]:
+    """The best `limit`, no near-repeats, no section beyond its share; first one from each
+    paragraph (a point and its elaboration are one point), then the rest; in document order."""
+    cap = max(1, math.ceil(limit * _SECTION_SHARE))
+    taken: list[_Candidate] = []
+    per_section: Counter[Heading | None] = Counter()
+    ranked = [candidates[i] for i in sorted(range(len(candidates)), key=lambda i: -scores[i])]
+    for spread in (True, False):
+        for candidate in ranked:
+            if len(taken) >= limit:
+                break
+            if candidate in taken or (
+                not candidate.conclusion and per_section[candidate.section] >= cap
+            ):
+                continue
+            if spread and any(
+                (t.page, t.paragraph) == (candidate.page, candidate.paragraph) for t in taken
+            ):
+                continue
+            if any(_jaccard(candidate.terms, t.terms) >= _SAME for t in taken):
+                continue
+            taken.append(candidate)
+            per_section[candidate.section] += 1
+    return sorted(taken, key=lambda c: (c.page, c.start))
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a | b else 0.0

@@ -1,0 +1,76 @@
+"""`kilde summarize`: cited summaries of documents, or an overview of the corpus."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+
+from assistant.summary import ExtractiveSummarizer, Summary
+from ui import wiring
+from ui.config import Config
+
+# A document's summary, and each source's share of the overview, in sentences.
+DOCUMENT_SENTENCES = 10
+OVERVIEW_SENTENCES = 2
+_GROUPS = {
+    "no": {
+        "text": "Tekster",
+        "markdown": "Tekster",
+        "pdf": "Dokumenter (PDF)",
+        "html": "Nettsider",
+    },
+    "en": {
+        "text": "Texts",
+        "markdown": "Texts",
+        "pdf": "Documents (PDF)",
+        "html": "Web pages",
+    },
+}
+
+
+def run_summarize(
+    config: Config,
+    doc_ids: Sequence[str],
+    *,
+    sentences: int | None,
+    lang: str,
+    as_json: bool,
+) -> int:
+    if sentences is not None and sentences < 1:
+        print("kilde: --sentences must be at least 1", file=sys.stderr)
+        return 2
+    found = wiring.searcher(config)
+    unknown = [d for d in doc_ids if d not in found.documents]
+    if unknown:
+        known = ", ".join(sorted(found.documents)) or "none (run `kilde ingest` first)"
+        print(
+            f"kilde: no document {', '.join(unknown)}; the documents are: {known}", file=sys.stderr
+        )
+        return 2
+    summarizer = ExtractiveSummarizer(found, found.documents, found.analyzer)
+    if doc_ids:
+        summaries = [summarizer.summarize(d, sentences or DOCUMENT_SENTENCES) for d in doc_ids]
+    else:
+        summaries = summarizer.overview(sentences or OVERVIEW_SENTENCES)
+    if as_json:
+        print(json.dumps([s.to_json() for s in summaries], ensure_ascii=False, indent=2))
+    else:
+        print(show_summaries(summaries, lang, overview=not doc_ids))
+    return 0
+
+
+def show_summaries(summaries: Sequence[Summary], lang: str, *, overview: bool) -> str:
+    groups = _GROUPS.get(lang, _GROUPS["en"])
+    lines: list[str] = []
+    kind = None
+    for summary in summaries:
+        if overview and summary.kind != kind:
+            kind = summary.kind
+            lines += [f"## {groups.get(kind, kind)}", ""]
+        lines += [f"# {summary.title} ({summary.doc_id})", summary.text or "—", ""]
+        for c in summary.citations:
+            lines.append(f"[{c.n}] {c.location('s.' if lang == 'no' else 'p.')}")
+            lines.append(f"    «{' '.join(c.quote.split())}»")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
