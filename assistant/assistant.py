@@ -10,6 +10,8 @@ from assistant.answer import Answer, ClaimResult
 from assistant.followup import follow_up
 from assistant.generative import Draft
 from assistant.llm import LLM, Message
+from assistant.summary import ExtractiveSummarizer, summary_answer
+from assistant.summary_request import summary_request
 from index.analyzer import Analyzer
 from index.language import detect_language
 from index.search import Retrieval
@@ -54,8 +56,10 @@ class Assistant:
         llm: LLM | None = None,
         analyzer: Analyzer | None = None,
         default_lang: str = "en",
+        summarizer: ExtractiveSummarizer | None = None,
     ) -> None:
         self._retriever = retriever
+        self._summarizer = summarizer
         self._answerer = answerer
         self._claims = claims
         self._k = k
@@ -83,6 +87,12 @@ class Assistant:
         self, question: str, history: Sequence[Message] = (), k: int | None = None
     ) -> Iterator[Draft | Answer]:
         """Drafts while a model writes, then the final, checked answer."""
+        request = summary_request(question)
+        if request is not None and self._summarizer is not None:
+            # "Oppsummer rapporten", "What did Berkowitz argue?": quoted, cited main points.
+            lang = detect_language(question, default=self._default_lang)
+            yield summary_answer(question, request, self._summarizer, lang)
+            return
         asked = follow_up(question, history, self._analyzer, self._llm)
         query = asked.standalone
         # "What else?" says too little to tell its language; the question it stands for does.

@@ -19,10 +19,12 @@ import math
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from assistant.answer import Citation
+from assistant.answer import Answer, AnswerSentence, Citation
+from assistant.summary_request import SummaryRequest, document_words
+from assistant.texts import CROSS_LINGUAL, NOT_ANSWERED, text_for
 from index.analyzer import Analyzer
 from index.chunk import Chunk
 from index.search import DocInfo
@@ -119,12 +121,38 @@ class ExtractiveSummarizer:
         self._sources = sources
         self._analyzer = analyzer
 
-    def summarize(self, doc_id: str, sentences: int = 8) -> Summary:
-        """The `sentences` most salient sentences of one document; KeyError if unknown."""
+    def summarize(self, doc_id: str, sentences: int = 8, *, section: str = "") -> Summary:
+        """The `sentences` most salient sentences of one document (or of its sections whose
+        heading holds `section`, a speaker's name); KeyError if the document is unknown."""
         source = self._sources[doc_id]
         candidates = self._candidates(doc_id)
-        chosen = _choose(candidates, _scores(candidates), sentences)
+        if section:
+            candidates = [
+                c
+                for c in candidates
+                if c.section is not None and section.casefold() in c.section.text.casefold()
+            ]
+        # One section asked for has no other sections to share with.
+        share = 1.0 if section else _SECTION_SHARE
+        chosen = _choose(candidates, _scores(candidates), sentences, share)
         return self._summary(doc_id, source, chosen)
+
+    def sections_naming(self, name: str) -> list[str]:
+        """The documents with a section whose heading holds `name` ("Berkowitz")."""
+        wanted = name.casefold()
+        return [
+            doc_id
+            for doc_id in self._sources
+            if any(
+                wanted in h.text.casefold()
+                for page in sorted({c.page for c in self._pages.chunks if c.doc_id == doc_id})
+                for h in find_headings(self._pages.page_text(doc_id, page) or "")
+            )
+        ]
+
+    @property
+    def sources(self) -> Mapping[str, DocInfo]:
+        return self._sources
 
     def overview(self, per_document: int = 1) -> list[Summary]:
         """Each source's most salient sentences, the report first, then PDFs, then pages."""
@@ -263,11 +291,14 @@ def _scores(candidates: Sequence[_Candidate]) -> list[float]:
 
 
 def _choose(
-    candidates: Sequence[_Candidate], scores: Sequence[float], limit: int
+    candidates: Sequence[_Candidate],
+    scores: Sequence[float],
+    limit: int,
+    share: float = _SECTION_SHARE,
 ) -> list[_Candidate]:
     """The best `limit`, no near-repeats, no section beyond its share; first one from each
     paragraph (a point and its elaboration are one point), then the rest; in document order."""
-    cap = max(1, math.ceil(limit * _SECTION_SHARE))
+    cap = max(1, math.ceil(limit * share))
     taken: list[_Candidate] = []
     per_section: Counter[Heading | None] = Counter()
     ranked = [candidates[i] for i in sorted(range(len(candidates)), key=lambda i: -scores[i])]
@@ -292,3 +323,51 @@ def _choose(
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a | b else 0.0
+
+
+# In the chat: a document's summary, a speaker's, and each source's share of an overview.
+CHAT_DOCUMENT = 8
+CHAT_SECTION = 5
+CHAT_OVERVIEW = 10
+
+
+def summary_answer(
+    question: str, request: SummaryRequest, summarizer: ExtractiveSummarizer, lang: str
+) -> Answer:
+    """A summary asked for in the chat, as an answer: its scope the speaker or document the
+    question names, else the whole corpus (each source's best sentence)."""
+    sources = summarizer.sources
+    summaries: list[Summary] = []
+    named = summarizer.sections_naming(request.person) if request.person else []
+    if named:
+        summaries = [summarizer.summarize(named[0], CHAT_SECTION, section=request.person)]
+    else:
+        words = document_words(request)
+        meant = [
+            d for d in sources if any(w in f"{d} {sources[d].title}".casefold() for w in words)
+        ]
+        if meant or len(sources) == 1:
+            summaries = [summarizer.summarize((meant or list(sources))[0], CHAT_DOCUMENT)]
+        else:
+            summaries = summarizer.overview(1)[:CHAT_OVERVIEW]
+    citations: list[Citation] = []
+    sentences: list[AnswerSentence] = []
+    for summary in summaries:
+        for sentence, cited in zip(summary.sentences, summary.citations, strict=True):
+            n = len(citations) + 1
+            citations.append(replace(cited, n=n))
+            sentences.append(AnswerSentence(sentence.text, (n,), True, 1.0))
+    if not sentences:
+        return Answer(question, text_for(NOT_ANSWERED, lang), "extractive", lang=lang)
+    langs = {sources[c.doc_id].lang for c in citations}
+    header = CROSS_LINGUAL.get((lang, langs.pop())) if len(langs) == 1 else None
+    body = " ".join(f"{s.text} [{s.citations[0]}]" for s in sentences)
+    return Answer(
+        question,
+        (header + "\n" if header else "") + body,
+        "extractive",
+        tuple(citations),
+        tuple(sentences),
+        True,
+        lang=lang,
+    )

@@ -13,6 +13,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 from gradio_client import Client
+from gradio_client.exceptions import AppError
 
 from tests.app_server import app_config, running_app
 from tests.servers import Exchange, LoopbackServer, loopback_server
@@ -70,6 +71,17 @@ def test_check_returns_verdicts_per_sentence(app_url: str) -> None:
     )
     assert [v["verdict"] for v in verdicts] == ["supported", "contradicted"]
     assert verdicts[1]["evidence"][0]["page"] == 1
+
+
+def test_summarize_endpoint(app_url: str) -> None:
+    client = Client(app_url, verbose=False)
+    (summary,) = client.predict("report", 3, api_name="/summarize")
+    assert summary["doc_id"] == "report" and len(summary["sentences"]) == 3
+    assert summary["citations"][0]["section"] and "[1]" in summary["summary"]
+    overview = client.predict("", 0, api_name="/summarize")
+    assert [s["doc_id"] for s in overview] == ["report"]
+    with pytest.raises(AppError, match="no document 'nosuch'"):
+        client.predict("nosuch", 0, api_name="/summarize")
 
 
 def test_search_endpoint(app_url: str) -> None:

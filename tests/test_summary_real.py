@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
+from assistant.texts import CROSS_LINGUAL
 from ui import wiring
 from ui.cli import main
 from ui.config import load_config
@@ -91,3 +93,35 @@ def test_an_unknown_document_is_named_with_the_known_ones(
     error = capsys.readouterr().err
     assert "no document nosuch" in error and "report" in error
     assert main(["--data-dir", str(report_data), "summarize", "--sentences", "0"]) == 2
+
+
+def covered(text: str) -> list[str]:
+    return [p for p, words in POINTS.items() if any(w.lower() in text.lower() for w in words)]
+
+
+@pytest.mark.parametrize(
+    ("question", "header"),
+    [
+        ("Oppsummer rapporten.", None),
+        ("Summarise the report's main conclusions.", CROSS_LINGUAL[("en", "no")]),
+        ("Kva er hovudkonklusjonane i rapporten?", None),
+    ],
+)
+def test_a_summary_asked_for_in_the_chat_states_the_main_points(
+    report_data: Path, question: str, header: str | None
+) -> None:
+    config = load_config(None, {"KILDE_PATHS__DATA_DIR": str(report_data)})
+    answer = wiring.assistant(config, os.environ).ask(question)
+    assert answer.answered and len(answer.sentences) == 8, answer.text
+    assert len(covered(answer.text)) >= 6, covered(answer.text)
+    assert all(s.citations and s.supported for s in answer.sentences)
+    assert [c.n for c in answer.citations] == list(range(1, 9))
+    assert answer.text.startswith(header) if header else "\n" not in answer.text
+
+
+def test_a_summary_of_a_speaker_quotes_that_speakers_section(report_data: Path) -> None:
+    config = load_config(None, {"KILDE_PATHS__DATA_DIR": str(report_data)})
+    answer = wiring.assistant(config, os.environ).ask("What did Charles Wessner argue?")
+    assert answer.answered and len(answer.citations) == 4, answer.text
+    assert all(str(c.section).startswith("Charles Wessner") for c in answer.citations)
+    assert "Albany" in answer.text

@@ -13,6 +13,7 @@ from gradio.events import api as gr_api
 from assistant.answer import Answer, location
 from assistant.generative import Draft
 from assistant.llm import LLMError, Message
+from assistant.summary import ExtractiveSummarizer
 from index.errors import KildeIndexError
 from ingest.errors import IngestError
 from ui.labels import CLAIM_EXAMPLES, EXAMPLES, label
@@ -160,6 +161,24 @@ class App:
     def check_api(self, text: str) -> list[dict[str, Any]]:
         """A verdict (supported, contradicted, not_in_sources) for each claim in the text."""
         return [r.to_json() for r in _api_call(lambda: self.services.assistant().check(text))]
+
+    def summarize_api(self, doc_id: str = "", sentences: int = 0) -> list[dict[str, Any]]:
+        """A cited summary of one document (its id, see /search), or with no id an overview of
+        every source; `sentences` per document (0: 10, in the overview 2)."""
+
+        def summaries() -> list[dict[str, Any]]:
+            found = self.services.searcher()
+            summarizer = ExtractiveSummarizer(found, found.documents, found.analyzer)
+            if not doc_id:
+                return [s.to_json() for s in summarizer.overview(int(sentences) or 2)]
+            if doc_id not in found.documents:
+                raise ValueError(
+                    f"no document {doc_id!r}; the documents are: "
+                    + ", ".join(sorted(found.documents))
+                )
+            return [summarizer.summarize(doc_id, int(sentences) or 10).to_json()]
+
+        return _api_call(summaries)
 
     def search_api(self, query: str, k: int = 5) -> list[dict[str, Any]]:
         """The passages that best match the query."""
@@ -361,6 +380,7 @@ def build_app(services: AppServices) -> gr.Blocks:
             app.check_api, api_name="check", concurrency_limit=concurrency, concurrency_id="answers"
         )
         gr_api(app.search_api, api_name="search")
+        gr_api(app.summarize_api, api_name="summarize")
     return blocks
 
 

@@ -10,6 +10,7 @@ from assistant.extractive import ExtractiveAnswerer
 from assistant.generative import LLMAnswerer, LLMClaimChecker
 from assistant.llm import LLM
 from assistant.llms import make_llm
+from assistant.summary import ExtractiveSummarizer
 from assistant.support import SupportChecker, support_threshold, support_thresholds
 from index.analyzer import Analyzer
 from index.builder import IndexBuilder
@@ -87,4 +88,5 @@ def assistant_for(config: Config, found: HybridSearcher, llm: LLM | None) -> Ass
         llm=llm,
         analyzer=analyzer,
         default_lang="no" if config.ui.language == "nb" else "en",
+        summarizer=ExtractiveSummarizer(found, found.documents, found.analyzer),
     )
