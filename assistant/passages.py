@@ -82,17 +82,7 @@ class ScoredSentence:
         )
 
     def evidence(self) -> Evidence:
-        chunk = self.hit.chunk
-        return Evidence(
-            chunk.doc_id,
-            self.hit.title,
-            self.hit.url,
-            chunk.page,
-            self.text,
-            self.start,
-            self.end,
-            *_where(self.place),
-        )
+        return self.citation(0).evidence()
 
     @property
     def key(self) -> tuple[str, int, int]:

@@ -285,6 +285,17 @@ def claim_checker(llm: OpenAIChat) -> LLMClaimChecker:
 CLAIM = "Clusters matter for regional innovation in Norway."
 
 
+def supported_reply(source: int, quote: str) -> str:
+    """The model's verdict: supported, quoting `quote` from source `source`."""
+    return json.dumps(
+        {
+            "verdict": "supported",
+            "quotes": [{"source": source, "quote": quote}],
+            "reason": "The source says so.",
+        }
+    )
+
+
 def test_claim_verdict_with_a_verbatim_quote(fake: FakeOpenAI, llm: OpenAIChat) -> None:
     fake.reply = (
         "```json\n"
@@ -311,13 +322,7 @@ def test_claim_verdict_with_a_verbatim_quote(fake: FakeOpenAI, llm: OpenAIChat) 
 def test_a_supported_verdict_the_alignment_contradicts_is_not_taken(
     fake: FakeOpenAI, llm: OpenAIChat
 ) -> None:
-    fake.reply = json.dumps(
-        {
-            "verdict": "supported",
-            "quotes": [{"source": 2, "quote": "Smart specialisation began in the EU in 2010."}],
-            "reason": "The source says so.",
-        }
-    )
+    fake.reply = supported_reply(2, "Smart specialisation began in the EU in 2010.")
     # On a scale where the passages are close to the claim (0.9 is 8 spreads up).
     close = Retrieval([REPORT_HIT, EU_HIT], evidence=5.0, calibration=Calibration(10, 0.1, 0.1))
     result = claim_checker(llm).check("Smart specialisation began in the EU in 2012.", close)
@@ -344,13 +349,7 @@ def test_a_supported_verdict_whose_quote_lacks_a_fact_of_the_claim_is_not_taken(
         if "spread" in claim
         else (1, "Clusters matter for regional innovation in Norway.")
     )
-    fake.reply = json.dumps(
-        {
-            "verdict": "supported",
-            "quotes": [{"source": source, "quote": quote}],
-            "reason": "The source says so.",
-        }
-    )
+    fake.reply = supported_reply(source, quote)
     result = claim_checker(llm).check(claim, retrieval())
     assert result.verdict == "not_in_sources", result
     assert missing.lower() in result.reason.lower(), result.reason
@@ -363,13 +362,7 @@ def test_a_supported_verdict_with_every_fact_in_its_quote_is_taken(
     fake: FakeOpenAI, llm: OpenAIChat
 ) -> None:
     # A rewording the rules alone would not confirm: the model's reading counts.
-    fake.reply = json.dumps(
-        {
-            "verdict": "supported",
-            "quotes": [{"source": 2, "quote": "Smart specialisation began in the EU in 2010."}],
-            "reason": "The source says so.",
-        }
-    )
+    fake.reply = supported_reply(2, "Smart specialisation began in the EU in 2010.")
     result = claim_checker(llm).check("The EU started smart specialisation in 2010.", retrieval())
     assert result.verdict == "supported", result
     assert result.backend == "openai:fake-model"
