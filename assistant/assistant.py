@@ -91,8 +91,10 @@ class Assistant:
         if request is not None and self._summarizer is not None:
             # "Oppsummer rapporten", "What did Berkowitz argue?": quoted, cited main points.
             lang = detect_language(question, default=self._default_lang)
-            yield summary_answer(question, request, self._summarizer, lang)
-            return
+            summary = summary_answer(question, request, self._summarizer, lang)
+            if summary is not None:
+                yield summary
+                return
         asked = follow_up(question, history, self._analyzer, self._llm)
         query = asked.standalone
         # "What else?" says too little to tell its language; the question it stands for does.

@@ -333,12 +333,16 @@ CHAT_OVERVIEW = 10
 
 def summary_answer(
     question: str, request: SummaryRequest, summarizer: ExtractiveSummarizer, lang: str
-) -> Answer:
+) -> Answer | None:
     """A summary asked for in the chat, as an answer: its scope the speaker or document the
-    question names, else the whole corpus (each source's best sentence)."""
+    question names, else the whole corpus (each source's best sentence). None when it names
+    someone no section is about ("What did Angela Merkel argue?"): that is a question, to be
+    answered, or declined, as one."""
     sources = summarizer.sources
     summaries: list[Summary] = []
     named = summarizer.sections_naming(request.person) if request.person else []
+    if request.person and not named:
+        return None
     if named:
         summaries = [summarizer.summarize(named[0], CHAT_SECTION, section=request.person)]
     else:

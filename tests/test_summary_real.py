@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.texts import CROSS_LINGUAL
+from assistant.texts import CROSS_LINGUAL, NOT_ANSWERED
 from ui import wiring
 from ui.cli import main
 from ui.config import load_config
@@ -125,3 +125,10 @@ def test_a_summary_of_a_speaker_quotes_that_speakers_section(report_data: Path) 
     assert answer.answered and len(answer.citations) == 4, answer.text
     assert all(str(c.section).startswith("Charles Wessner") for c in answer.citations)
     assert "Albany" in answer.text
+
+
+def test_a_summary_of_someone_the_sources_do_not_cover_is_declined(report_data: Path) -> None:
+    # Not an overview of everything else: a question about an unknown name, declined.
+    config = load_config(None, {"KILDE_PATHS__DATA_DIR": str(report_data)})
+    answer = wiring.assistant(config, os.environ).ask("What did Angela Merkel argue?")
+    assert not answer.answered and answer.text == NOT_ANSWERED["en"], answer.text
