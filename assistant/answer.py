@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from index.hit import Hit
+from index.sections import Place
 
 
 @dataclass(frozen=True)
@@ -23,8 +24,7 @@ class Citation:
     chunk_id: str
     passage: str  # the retrieved chunk the quote comes from
     # Text and HTML sources: the section and paragraph a reader finds the quote by.
-    section: str | None = None
-    paragraph: int | None = None
+    place: Place | None = None
 
     def evidence(self) -> Evidence:
         return Evidence(
@@ -35,12 +35,19 @@ class Citation:
             self.quote,
             self.start,
             self.end,
-            self.section,
-            self.paragraph,
+            self.place,
         )
 
+    @property
+    def section(self) -> str | None:
+        return self.place.section if self.place else None
+
+    @property
+    def paragraph(self) -> int | None:
+        return self.place.paragraph if self.place else None
+
     def location(self, page_word: str = "p.") -> str:
-        return location(self.page, self.section, self.paragraph, page_word)
+        return self.evidence().location(page_word)
 
     def to_json(self) -> dict[str, Any]:
         return {"n": self.n, **self.evidence().to_json()}
@@ -95,8 +102,15 @@ class Evidence:
     quote: str
     start: int
     end: int
-    section: str | None = None
-    paragraph: int | None = None
+    place: Place | None = None  # text and HTML sources: section and paragraph
+
+    @property
+    def section(self) -> str | None:
+        return self.place.section if self.place else None
+
+    @property
+    def paragraph(self) -> int | None:
+        return self.place.paragraph if self.place else None
 
     def location(self, page_word: str = "p.") -> str:
         return location(self.page, self.section, self.paragraph, page_word)

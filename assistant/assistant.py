@@ -98,7 +98,12 @@ class Assistant:
         asked = follow_up(question, history, self._analyzer, self._llm)
         query = asked.standalone
         # "What else?" says too little to tell its language; the question it stands for does.
-        lang = detect_language(question, default=detect_language(query, default=self._default_lang))
+        lang = detect_language(
+            question,
+            default=self._default_lang
+            if query == question
+            else detect_language(query, default=self._default_lang),
+        )
         retrieval = self._retriever.retrieve(query, k or self._k)
         # "What else": the sentences earlier answers quoted are not quoted again.
         given = [m.content for m in history if m.role == "assistant"] if asked.more else []

@@ -161,7 +161,7 @@ class ExtractiveClaimChecker:
             return self._result(claim, lang, nothing, 0.9, None)
         claim_facts = facts_of(claim)
         claim_lang = detect_language(claim)
-        headings = [h for found in retrieval.headings.values() for h in found]
+        headings = [h for layout in retrieval.layouts.values() for h in layout.headings]
         findings = [
             (
                 self._judge(

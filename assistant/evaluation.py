@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.answer import Answer, ClaimResult
+from assistant.texts import normalise
 from index.hit import Hit
 
 BUDGET = 2000
@@ -99,10 +100,6 @@ def _item(data: dict[str, object]) -> EvalItem:
 def _language(code: str) -> str:
     # Bokmål and nynorsk are reported apart; "no" is the older code for bokmål.
     return "nb" if code == "no" else code
-
-
-def normalise(text: str) -> str:
-    return " ".join(text.split()).casefold()
 
 
 def contains_evidence(text: str, evidence: Sequence[str]) -> bool:

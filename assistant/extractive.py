@@ -17,6 +17,7 @@ from assistant.texts import (
     NOTHING_MORE,
     UNSURE,
     UNSURE_CROSS_LINGUAL,
+    normalise,
     text_for,
 )
 from index.analyzer import Analyzer
@@ -65,9 +66,9 @@ class ExtractiveAnswerer:
     ) -> Answer:
         """`given`: earlier answers; a sentence they quote is not quoted again."""
         judgement, candidates = self.judge(question, retrieval)
-        if given and judgement.answer:
-            said = [_plain(g) for g in given]
-            fresh = [c for c in candidates if not any(_plain(c.text) in g for g in said)]
+        said = Said.of(given)
+        if said and judgement.answer:
+            fresh = [c for c in candidates if not said.holds(c.text)]
             if not fresh:
                 return not_answered(question, retrieval, lang, self.name, NOTHING_MORE)
             candidates = fresh
@@ -173,8 +174,22 @@ def not_answered(
     )
 
 
-def _plain(text: str) -> str:
-    return " ".join(text.split()).casefold()
+@dataclass(frozen=True)
+class Said:
+    """What earlier answers said: "what else" quotes none of it again."""
+
+    answers: tuple[str, ...]  # normalised once
+
+    @classmethod
+    def of(cls, given: Collection[str]) -> Said:
+        return cls(tuple(normalise(g) for g in given))
+
+    def __bool__(self) -> bool:
+        return bool(self.answers)
+
+    def holds(self, sentence: str) -> bool:
+        quoted = normalise(sentence)
+        return any(quoted in answer for answer in self.answers)
 
 
 def _lead_in(text: str) -> bool:

@@ -90,7 +90,9 @@ def follow_up(
     # Earlier questions may be follow-ups too: read each as it was meant.
     previous = asked[0]
     for earlier in asked[1:]:
-        previous = _resolve(earlier, previous, "", analyzer)
+        previous = (
+            _resolve(earlier, previous, "", analyzer) if depends(earlier, analyzer) else earlier
+        )
     answer = answers[-1] if answers else ""
     return FollowUp(question, _resolve(question, previous, answer, analyzer), more)
 
@@ -115,12 +117,12 @@ def depends(question: str, analyzer: Analyzer) -> bool:
 
 
 def _resolve(question: str, previous: str, answer: str, analyzer: Analyzer) -> str:
-    if not depends(question, analyzer):
-        return question
+    """A question that `depends` on `previous` (and its `answer`), read alone."""
     # "Hva mer sa han?" asks what "Hva sa han?" asks; that it wants more is FollowUp.more.
     asked = " ".join(_MORE.sub(lambda m: _FILLER.sub("", m.group(0)), question).split())
     asked = re.sub(r"\s+([?.!,])", r"\1", asked)
-    if asked != question and not analyse(asked, analyzer).terms and not _points_to_person(asked):
+    pointing = _points_to_person(asked)
+    if asked != question and not pointing and not analyse(asked, analyzer).terms:
         return previous  # "Hva mer?": the same question, answered with what is new
     own = phrases(asked)
     if own and _CONTINUES.search(asked):
@@ -128,7 +130,7 @@ def _resolve(question: str, previous: str, answer: str, analyzer: Analyzer) -> s
         theirs = phrases(previous)
         if theirs:
             return previous.replace(theirs[0], own[0], 1)
-    if _points_to_person(asked):
+    if pointing:
         # "Who was ...?" is answered with the person meant; otherwise the question named them.
         first, then = (
             (answer, previous) if question_kind(previous) == "person" else (previous, answer)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 
 from assistant.answer import Answer, AnswerSentence, Citation, ClaimResult, Evidence
 from assistant.claims import ExtractiveClaimChecker
-from assistant.extractive import ExtractiveAnswerer, not_answered
+from assistant.extractive import ExtractiveAnswerer, Said, not_answered
 from assistant.llm import LLM, LLMError
 from assistant.output import attach_markers, clean_output, markers, strip_markers
 from assistant.passages import ScoredSentence
@@ -67,7 +67,7 @@ class LLMAnswerer:
         self, question: str, retrieval: Retrieval, lang: str, given: Collection[str] = ()
     ) -> Iterator[Draft | Answer]:
         """`given`: earlier answers; passages they already quoted in full are left out."""
-        said = [" ".join(g.split()).casefold() for g in given]
+        said = Said.of(given)
         hits = [h for h in retrieval.hits if not _all_said(h.chunk.text, said)][: self._passages]
         # The same decision as without a model: a model is not asked what the sources
         # do not answer (it would answer anyway).
@@ -169,7 +169,6 @@ def _cite(check: SupportSession, n: int, sentence: str, hit: Hit, retrieval: Ret
     support = check.check(sentence, [hit.chunk.text])
     chunk = hit.chunk
     _, start, end = support.best if support.best else (0, 0, len(chunk.text))
-    place = retrieval.place(hit, chunk.start + start)
     return Citation(
         n,
         chunk.doc_id,
@@ -181,8 +180,7 @@ def _cite(check: SupportSession, n: int, sentence: str, hit: Hit, retrieval: Ret
         chunk.start + end,
         chunk.id,
         chunk.text,
-        place.section if place else None,
-        place.paragraph if place else None,
+        retrieval.place(hit, chunk.start + start),
     )
 
 
@@ -300,12 +298,9 @@ def _parse_verdict(raw: str) -> tuple[str, list[tuple[int, str]], str]:
     return verdict, quotes, str(data.get("reason") or "").strip()
 
 
-def _all_said(passage: str, said: Sequence[str]) -> bool:
-    """Whether every sentence of `passage` is in one of the earlier answers `said`."""
-    if not said:
-        return False
-    sentences = [" ".join(passage[a:b].split()).casefold() for a, b in split_sentences(passage)]
-    return all(any(s in earlier for earlier in said) for s in sentences)
+def _all_said(passage: str, said: Said) -> bool:
+    """Whether earlier answers quoted every sentence of `passage`."""
+    return bool(said) and all(said.holds(passage[a:b]) for a, b in split_sentences(passage))
 
 
 def _locate(quote: str, hits: Sequence[Hit], n: int, retrieval: Retrieval) -> Evidence | None:
@@ -318,7 +313,6 @@ def _locate(quote: str, hits: Sequence[Hit], n: int, retrieval: Retrieval) -> Ev
     if found is None:
         return None
     chunk = hit.chunk
-    place = retrieval.place(hit, chunk.start + found.start())
     return Evidence(
         chunk.doc_id,
         hit.title,
@@ -327,6 +321,5 @@ def _locate(quote: str, hits: Sequence[Hit], n: int, retrieval: Retrieval) -> Ev
         found.group(0),
         chunk.start + found.start(),
         chunk.start + found.end(),
-        place.section if place else None,
-        place.paragraph if place else None,
+        retrieval.place(hit, chunk.start + found.start()),
     )

@@ -12,7 +12,7 @@ from assistant.question import Question, Term
 from index.analyzer import Analyzer
 from index.hit import Hit
 from index.search import Retrieval
-from index.sections import Heading, Place
+from index.sections import Heading, PageLayout, cited_place
 from index.sentences import split_sentences
 
 # Scores are in calibration spreads (Retrieval.scale): how far apart what
@@ -56,13 +56,11 @@ class ScoredSentence:
     # Its similarity is its own, not its passage's less a penalty (a short line the
     # retriever did not embed alone).
     embedded: bool = True
-    place: Place | None = None  # its section and paragraph (text sources)
+    layout: PageLayout | None = None  # its page's sections and paragraphs
 
     @property
     def text(self) -> str:
-        return self.hit.chunk.text[
-            self.start - self.hit.chunk.start : self.end - self.hit.chunk.start
-        ]
+        return _span(self.hit, self.start, self.end)
 
     def citation(self, n: int) -> Citation:
         """This sentence quoted as marker [n]."""
@@ -78,7 +76,8 @@ class ScoredSentence:
             self.end,
             chunk.id,
             chunk.text,
-            *_where(self.place),
+            # Only what is cited is placed: a handful of sentences, not every candidate.
+            cited_place(self.hit.kind, self.layout, self.start),
         )
 
     def evidence(self) -> Evidence:
@@ -120,13 +119,13 @@ def scored_sentences(
         base = hit.dense_score if hit.dense_score is not None else 0.0
         scored = {(s.start, s.end): s.score for s in hit.sentences}
         spans = split_sentences(hit.chunk.text)
-        headings = retrieval.headings.get((hit.chunk.doc_id, hit.chunk.page), ())
-        heading_spans = {(h.start, h.end) for h in headings}
+        layout = retrieval.layout(hit)
+        heading_spans = {(h.start, h.end) for h in layout.headings} if layout else set()
         for start, end in spans:
             text = hit.chunk.text[start:end]
             page_start, page_end = hit.chunk.start + start, hit.chunk.start + end
             unscored = 0.0 if len(spans) == 1 else _UNSCORED_PENALTY * scale
-            heading = retrieval.heading_of(hit.chunk.doc_id, hit.chunk.page, page_start)
+            heading = layout.heading_of(page_start) if layout else None
             is_heading = any(a <= page_start and page_end <= b for a, b in heading_spans)
             own: frozenset[str] = frozenset()
             above: frozenset[str] = frozenset()
@@ -185,15 +184,11 @@ def scored_sentences(
             draft.heading,
             draft.is_heading,
             draft.embedded,
-            retrieval.place(draft.hit, draft.start),
+            retrieval.layout(draft.hit),
         )
         if sentence.key not in found or found[sentence.key].score < score:
             found[sentence.key] = sentence
     return sorted(found.values(), key=lambda s: (-s.score, s.rank, s.start))
-
-
-def _where(place: Place | None) -> tuple[str | None, int | None]:
-    return (place.section, place.paragraph) if place is not None else (None, None)
 
 
 def by_similarity(sentences: Sequence[ScoredSentence]) -> list[ScoredSentence]:
@@ -219,8 +214,12 @@ class _Draft:
 
     @property
     def text(self) -> str:
-        offset = self.hit.chunk.start
-        return self.hit.chunk.text[self.start - offset : self.end - offset]
+        return _span(self.hit, self.start, self.end)
+
+
+def _span(hit: Hit, start: int, end: int) -> str:
+    """The hit's text from page offset `start` to `end`."""
+    return hit.chunk.text[start - hit.chunk.start : end - hit.chunk.start]
 
 
 def _cover(terms: Sequence[Term], own: Collection[str], above: Collection[str]) -> float:

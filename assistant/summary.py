@@ -20,6 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any, Protocol
 
 from assistant.answer import Answer, AnswerSentence, Citation
@@ -28,7 +29,7 @@ from assistant.texts import CROSS_LINGUAL, NOT_ANSWERED, text_for
 from index.analyzer import Analyzer
 from index.chunk import Chunk
 from index.search import DocInfo
-from index.sections import Heading, find_headings, heading_before, paragraphs, place
+from index.sections import Heading, PageLayout, cited_place
 from index.sentences import split_sentences
 
 # What a document's own conclusions are called, in its headings.
@@ -59,13 +60,26 @@ _SECTION_SHARE = 0.25
 _KINDS = ("text", "markdown", "pdf", "html")
 
 
-class Pages(Protocol):
-    """The corpus a summary reads: its documents, chunks and page texts."""
+class Corpus(Protocol):
+    """What a summary reads: the documents, their chunks, page texts and page layouts (an
+    index's HybridSearcher)."""
 
     @property
     def chunks(self) -> Sequence[Chunk]: ...
 
+    @property
+    def documents(self) -> Mapping[str, DocInfo]: ...
+
+    @property
+    def analyzer(self) -> Analyzer: ...
+
     def page_text(self, doc_id: str, page: int) -> str | None: ...
+
+    def layout(self, doc_id: str, page: int) -> PageLayout: ...
+
+
+class UnknownDocumentError(ValueError):
+    """A document id the corpus does not have; the message lists the ones it has."""
 
 
 @dataclass(frozen=True)
@@ -116,15 +130,31 @@ class _Candidate:
 
 
 class ExtractiveSummarizer:
-    def __init__(self, pages: Pages, sources: Mapping[str, DocInfo], analyzer: Analyzer) -> None:
-        self._pages = pages
-        self._sources = sources
-        self._analyzer = analyzer
+    def __init__(self, corpus: Corpus) -> None:
+        self._corpus = corpus
+
+    @property
+    def sources(self) -> Mapping[str, DocInfo]:
+        return self._corpus.documents
+
+    def summaries(self, doc_ids: Sequence[str], sentences: int | None = None) -> list[Summary]:
+        """A summary of each of `doc_ids` (DOCUMENT_SENTENCES each unless `sentences`), or
+        with none the overview (OVERVIEW_SENTENCES a source); UnknownDocumentError for an
+        id the corpus does not have."""
+        unknown = [d for d in doc_ids if d not in self.sources]
+        if unknown:
+            known = ", ".join(sorted(self.sources)) or "none (run `kilde ingest` first)"
+            raise UnknownDocumentError(
+                f"no document {', '.join(map(repr, unknown))}; the documents are: {known}"
+            )
+        if not doc_ids:
+            return self.overview(sentences or OVERVIEW_SENTENCES)
+        return [self.summarize(d, sentences or DOCUMENT_SENTENCES) for d in doc_ids]
 
     def summarize(self, doc_id: str, sentences: int = 8, *, section: str = "") -> Summary:
         """The `sentences` most salient sentences of one document (or of its sections whose
         heading holds `section`, a speaker's name); KeyError if the document is unknown."""
-        source = self._sources[doc_id]
+        source = self.sources[doc_id]
         candidates = self._candidates(doc_id)
         if section:
             candidates = [
@@ -142,43 +172,48 @@ class ExtractiveSummarizer:
         wanted = name.casefold()
         return [
             doc_id
-            for doc_id in self._sources
+            for doc_id in self._chunks
             if any(
                 wanted in h.text.casefold()
-                for page in sorted({c.page for c in self._pages.chunks if c.doc_id == doc_id})
-                for h in find_headings(self._pages.page_text(doc_id, page) or "")
+                for page in self._pages(doc_id)
+                for h in self._corpus.layout(doc_id, page).headings
             )
         ]
 
-    @property
-    def sources(self) -> Mapping[str, DocInfo]:
-        return self._sources
-
-    def overview(self, per_document: int = 1) -> list[Summary]:
-        """Each source's most salient sentences, the report first, then PDFs, then pages."""
+    def overview(self, per_document: int = 1, limit: int | None = None) -> list[Summary]:
+        """Each source's most salient sentences (the first `limit` sources), the texts
+        first, then PDFs, then pages."""
         order = sorted(
-            self._sources,
-            key=lambda d: (_rank(self._sources[d].kind), self._sources[d].title),
+            self.sources, key=lambda d: (_rank(self.sources[d].kind), self.sources[d].title)
         )
-        return [self.summarize(doc_id, per_document) for doc_id in order]
+        return [self.summarize(doc_id, per_document) for doc_id in order[:limit]]
+
+    @cached_property
+    def _chunks(self) -> dict[str, list[Chunk]]:
+        """Each document's chunks: the corpus is read once, not once a document."""
+        chunks: dict[str, list[Chunk]] = {}
+        for chunk in self._corpus.chunks:
+            chunks.setdefault(chunk.doc_id, []).append(chunk)
+        return chunks
+
+    def _pages(self, doc_id: str) -> list[int]:
+        return sorted({c.page for c in self._chunks.get(doc_id, [])})
 
     def _candidates(self, doc_id: str) -> list[_Candidate]:
-        pages = sorted({c.page for c in self._pages.chunks if c.doc_id == doc_id})
         out: list[_Candidate] = []
-        for number in pages:
-            text = self._pages.page_text(doc_id, number) or ""
-            headings = find_headings(text)
-            spans = {(h.start, h.end) for h in headings}
-            conclusions = _conclusion_sections(headings, text)
-            blocks = paragraphs(text)
+        for number in self._pages(doc_id):
+            text = self._corpus.page_text(doc_id, number) or ""
+            layout = self._corpus.layout(doc_id, number)
+            spans = {(h.start, h.end) for h in layout.headings}
+            conclusions = _conclusion_sections(layout.headings, text)
             for start, end in split_sentences(text):
                 sentence = " ".join(text[start:end].split())
                 if not _MIN_CHARS <= len(sentence) <= _MAX_CHARS or _is_heading(start, spans):
                     continue
                 if "http" in sentence or not sentence.endswith((".", "!", "?", "»", "”")):
                     continue
-                heading = heading_before(headings, start)
-                terms = frozenset(self._analyzer.terms(sentence, "und"))
+                heading = layout.heading_of(start)
+                terms = frozenset(self._corpus.analyzer.terms(sentence, "und"))
                 if terms:
                     out.append(
                         _Candidate(
@@ -190,31 +225,25 @@ class ExtractiveSummarizer:
                             heading,
                             heading in conclusions,
                             *_line(text, start, end),
-                            sum(1 for a, _ in blocks if a <= start),
+                            sum(1 for a, _ in layout.paragraphs if a <= start),
                         )
                     )
         return out
 
     def _summary(self, doc_id: str, source: DocInfo, chosen: list[_Candidate]) -> Summary:
-        chunks = [c for c in self._pages.chunks if c.doc_id == doc_id]
         citations = []
         for n, candidate in enumerate(chosen, start=1):
             chunk = next(
                 (
                     c
-                    for c in chunks
+                    for c in self._chunks.get(doc_id, [])
                     if c.page == candidate.page
                     and c.start <= candidate.start
                     and candidate.end <= c.end
                 ),
                 None,
             )
-            text = self._pages.page_text(doc_id, candidate.page) or ""
-            where = (
-                place(find_headings(text), paragraphs(text), candidate.start)
-                if source.kind != "pdf"
-                else None
-            )
+            layout = self._corpus.layout(doc_id, candidate.page)
             citations.append(
                 Citation(
                     n,
@@ -227,8 +256,7 @@ class ExtractiveSummarizer:
                     candidate.end,
                     chunk.id if chunk else "",
                     chunk.text if chunk else candidate.text,
-                    where.section if where else None,
-                    where.paragraph if where else None,
+                    cited_place(source.kind, layout, candidate.start),
                 )
             )
         sentences = tuple(
@@ -325,7 +353,10 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a | b else 0.0
 
 
-# In the chat: a document's summary, a speaker's, and each source's share of an overview.
+# From the command line and the API: a document's summary, each source's share of the overview.
+DOCUMENT_SENTENCES = 10
+OVERVIEW_SENTENCES = 2
+# In the chat: a document's summary, a speaker's, and how many sources an overview shows.
 CHAT_DOCUMENT = 8
 CHAT_SECTION = 5
 CHAT_OVERVIEW = 10
@@ -353,7 +384,7 @@ def summary_answer(
         if meant or len(sources) == 1:
             summaries = [summarizer.summarize((meant or list(sources))[0], CHAT_DOCUMENT)]
         else:
-            summaries = summarizer.overview(1)[:CHAT_OVERVIEW]
+            summaries = summarizer.overview(1, limit=CHAT_OVERVIEW)
     citations: list[Citation] = []
     sentences: list[AnswerSentence] = []
     for summary in summaries:

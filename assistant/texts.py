@@ -1,4 +1,5 @@
-"""Fixed sentences kilde writes, in Norwegian (bokmål) and English."""
+"""Fixed sentences kilde writes, in Norwegian (bokmål) and English, and how it compares
+quoted text."""
 
 from __future__ import annotations
 
@@ -42,3 +43,8 @@ LANGUAGE_NAMES = {
 
 def text_for(table: dict[str, str], lang: str) -> str:
     return table.get(lang, table["en"])
+
+
+def normalise(text: str) -> str:
+    """`text` as quotes are compared: whitespace collapsed, case folded."""
+    return " ".join(text.split()).casefold()

@@ -54,7 +54,7 @@ def config_of(data: Path) -> Config:
 
 def summarizer(data: Path) -> ExtractiveSummarizer:
     found = wiring.searcher(config_of(data))
-    return ExtractiveSummarizer(found, found.documents, found.analyzer)
+    return ExtractiveSummarizer(found)
 
 
 def ingest(data: Path, *sources: str) -> None:
@@ -79,11 +79,7 @@ def main() -> int:
         write_pdf(pdf, "Regional utvikling, sluttrapport", args.pages, random.Random(SEED))
         ingest(with_pdf, str(pdf))
         long = summarizer(with_pdf)
-        doc_id = next(
-            d
-            for d, info in wiring.searcher(config_of(with_pdf)).documents.items()
-            if info.kind == "pdf"
-        )
+        doc_id = next(d for d, info in long.sources.items() if info.kind == "pdf")
         rows = [
             (
                 f"a. summary of a {args.pages}-page PDF (10 sentences)",

@@ -23,7 +23,7 @@ from index.hit import Hit, SentenceScore
 from index.language import detect_language
 from index.lexical import LexicalIndex
 from index.manifest import Manifest
-from index.sections import Heading, Place, find_headings, heading_before, paragraphs, place
+from index.sections import PageLayout, Place, cited_place
 from index.vector_store import FaissStore, StorePlan, VectorStore
 
 _CANDIDATES = 50
@@ -60,10 +60,9 @@ class Retrieval:
     # Names in the query that occur nowhere in the corpus (not even by their first letters,
     # as names change their endings across languages: Litauen / Lithuania).
     unknown_names: tuple[str, ...] = ()
-    # The headings of the pages the hits are on, by (doc_id, page): what section a sentence is in.
-    headings: dict[tuple[str, int], tuple[Heading, ...]] = field(default_factory=dict)
-    # ... and their paragraphs (spans of text between blank lines), for citing text sources.
-    paragraphs: dict[tuple[str, int], tuple[tuple[int, int], ...]] = field(default_factory=dict)
+    # The headings and paragraphs of the pages the hits are on, by (doc_id, page): what
+    # section a sentence is in, and where a citation of a text source points.
+    layouts: dict[tuple[str, int], PageLayout] = field(default_factory=dict)
 
     @property
     def scale(self) -> float:
@@ -73,16 +72,12 @@ class Retrieval:
         """`similarity` in calibration spreads above what unanswerable questions reach."""
         return self.calibration.standardise(similarity)
 
-    def heading_of(self, doc_id: str, page: int, offset: int) -> Heading | None:
-        return heading_before(self.headings.get((doc_id, page), ()), offset)
+    def layout(self, hit: Hit) -> PageLayout | None:
+        return self.layouts.get((hit.chunk.doc_id, hit.chunk.page))
 
     def place(self, hit: Hit, offset: int) -> Place | None:
-        """The section and paragraph of `offset` on the hit's page; None for a PDF, whose
-        page number says where."""
-        key = (hit.chunk.doc_id, hit.chunk.page)
-        if hit.kind == "pdf" or key not in self.paragraphs:
-            return None
-        return place(self.headings.get(key, ()), self.paragraphs[key], offset)
+        """Where a citation of `offset` on the hit's page points (index/sections.cited_place)."""
+        return cited_place(hit.kind, self.layout(hit), offset)
 
 
 @dataclass(frozen=True)
@@ -118,9 +113,7 @@ class HybridSearcher:
         self.manifest = manifest
         self.folder = folder  # the index version this searcher reads
         self._pages: dict[tuple[str, int], str] | None = None
-        self._page_layouts: dict[
-            tuple[str, int], tuple[tuple[Heading, ...], tuple[tuple[int, int], ...]]
-        ] = {}
+        self._page_layouts: dict[tuple[str, int], PageLayout] = {}
         self._pages_lock = threading.Lock()
 
     @classmethod
@@ -208,20 +201,16 @@ class HybridSearcher:
                 for n in self._lexical.analyzer.names(query)
                 if not self._lexical.knows(n) and n not in described
             ),
-            {key: self._layout(*key)[0] for key in pages},
-            {key: self._layout(*key)[1] for key in pages},
+            {key: self.layout(*key) for key in pages},
         )
 
-    def _layout(
-        self, doc_id: str, page: int
-    ) -> tuple[tuple[Heading, ...], tuple[tuple[int, int], ...]]:
-        """A page's headings and paragraphs, found once."""
+    def layout(self, doc_id: str, page: int) -> PageLayout:
+        """A page's headings and paragraphs, found once per searcher."""
         key = (doc_id, page)
         with self._pages_lock:
             found = self._page_layouts.get(key)
         if found is None:
-            text = self.page_text(doc_id, page) or ""
-            found = (tuple(find_headings(text)), paragraphs(text))
+            found = PageLayout.of(self.page_text(doc_id, page) or "")
             with self._pages_lock:
                 self._page_layouts[key] = found
         return found

@@ -82,12 +82,34 @@ def paragraphs(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(spans)
 
 
-def place(headings: Sequence[Heading], blocks: Sequence[tuple[int, int]], offset: int) -> Place:
-    """The section and paragraph of `offset`; a heading's own line is no paragraph."""
-    heading = heading_before(headings, offset)
-    after = heading.end if heading is not None else 0
-    number = sum(1 for start, end in blocks if end > after and max(start, after) <= offset)
-    return Place(_short(heading.text) if heading is not None else None, max(number, 1))
+@dataclass(frozen=True)
+class PageLayout:
+    """A page's headings and paragraphs, found once: the section and paragraph of a passage."""
+
+    headings: tuple[Heading, ...]
+    paragraphs: tuple[tuple[int, int], ...]
+
+    @classmethod
+    def of(cls, text: str) -> PageLayout:
+        return cls(tuple(find_headings(text)), paragraphs(text))
+
+    def heading_of(self, offset: int) -> Heading | None:
+        return heading_before(self.headings, offset)
+
+    def place(self, offset: int) -> Place:
+        """The section and paragraph of `offset`; a heading's own line is no paragraph."""
+        heading = self.heading_of(offset)
+        after = heading.end if heading is not None else 0
+        number = sum(
+            1 for start, end in self.paragraphs if end > after and max(start, after) <= offset
+        )
+        return Place(_short(heading.text) if heading is not None else None, max(number, 1))
+
+
+def cited_place(kind: str, layout: PageLayout | None, offset: int) -> Place | None:
+    """Where a citation of `offset` points a reader: a PDF's page number says it (None);
+    a text or a web page, whose one "page" tells nothing, needs the section and paragraph."""
+    return None if kind == "pdf" or layout is None else layout.place(offset)
 
 
 def _short(heading: str) -> str:

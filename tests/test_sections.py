@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from index.chunk import Chunk
 from index.document import Document, Page
-from index.sections import Place, find_headings, heading_before, paragraphs, place, section_headings
+from index.sections import (
+    PageLayout,
+    Place,
+    cited_place,
+    find_headings,
+    heading_before,
+    section_headings,
+)
 
 
 def test_headings_are_short_lines_or_names_followed_by_text() -> None:
@@ -74,13 +81,20 @@ def test_a_passage_is_placed_by_its_section_and_paragraph() -> None:
         "U.S: Growing New York’s Nano-Cluster\n\n"
         "Albany er et godt eksempel."
     )
-    headings, blocks = find_headings(text), paragraphs(text)
-    assert len(blocks) == 5
+    layout = PageLayout.of(text)
+    assert len(layout.paragraphs) == 5
     # Before any heading: the page's own paragraphs.
-    assert place(headings, blocks, 0) == Place(None, 1)
+    assert layout.place(0) == Place(None, 1)
     # A heading's own line is no paragraph; what follows it on the next line is the first.
-    assert place(headings, blocks, text.index("De fleste")) == Place("Deltakere", 1)
-    assert place(headings, blocks, text.index("EUs")) == Place("Deltakere", 2)
+    assert layout.place(text.index("De fleste")) == Place("Deltakere", 1)
+    assert layout.place(text.index("EUs")) == Place("Deltakere", 2)
     # A long heading is shortened at a word.
-    albany = place(headings, blocks, text.index("Albany"))
+    albany = layout.place(text.index("Albany"))
     assert albany == Place("Charles Wessner, Georgetown University, United States …", 1)
+
+
+def test_a_pdf_is_cited_by_its_page_a_text_by_section_and_paragraph() -> None:
+    layout = PageLayout.of("Deltakere:\nMange kom.")
+    assert cited_place("pdf", layout, 11) is None
+    assert cited_place("html", layout, 11) == Place("Deltakere", 1)
+    assert cited_place("text", None, 11) is None

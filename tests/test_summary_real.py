@@ -91,7 +91,7 @@ def test_an_unknown_document_is_named_with_the_known_ones(
     capsys.readouterr()
     assert main(["--data-dir", str(report_data), "summarize", "nosuch"]) == 2
     error = capsys.readouterr().err
-    assert "no document nosuch" in error and "report" in error
+    assert "no document 'nosuch'" in error and "report" in error
     assert main(["--data-dir", str(report_data), "summarize", "--sentences", "0"]) == 2
 
 

@@ -164,21 +164,14 @@ class App:
 
     def summarize_api(self, doc_id: str = "", sentences: int = 0) -> list[dict[str, Any]]:
         """A cited summary of one document (its id, see /search), or with no id an overview of
-        every source; `sentences` per document (0: 10, in the overview 2)."""
-
-        def summaries() -> list[dict[str, Any]]:
-            found = self.services.searcher()
-            summarizer = ExtractiveSummarizer(found, found.documents, found.analyzer)
-            if not doc_id:
-                return [s.to_json() for s in summarizer.overview(int(sentences) or 2)]
-            if doc_id not in found.documents:
-                raise ValueError(
-                    f"no document {doc_id!r}; the documents are: "
-                    + ", ".join(sorted(found.documents))
-                )
-            return [summarizer.summarize(doc_id, int(sentences) or 10).to_json()]
-
-        return _api_call(summaries)
+        every source; `sentences` per document (0: the defaults of `kilde summarize`)."""
+        ids = [doc_id] if doc_id else []
+        found = _api_call(
+            lambda: ExtractiveSummarizer(self.services.searcher()).summaries(
+                ids, int(sentences) or None
+            )
+        )
+        return [s.to_json() for s in found]
 
     def search_api(self, query: str, k: int = 5) -> list[dict[str, Any]]:
         """The passages that best match the query."""

@@ -6,13 +6,10 @@ import json
 import sys
 from collections.abc import Sequence
 
-from assistant.summary import ExtractiveSummarizer, Summary
+from assistant.summary import ExtractiveSummarizer, Summary, UnknownDocumentError
 from ui import wiring
 from ui.config import Config
 
-# A document's summary, and each source's share of the overview, in sentences.
-DOCUMENT_SENTENCES = 10
-OVERVIEW_SENTENCES = 2
 _GROUPS = {
     "no": {
         "text": "Tekster",
@@ -40,19 +37,11 @@ def run_summarize(
     if sentences is not None and sentences < 1:
         print("kilde: --sentences must be at least 1", file=sys.stderr)
         return 2
-    found = wiring.searcher(config)
-    unknown = [d for d in doc_ids if d not in found.documents]
-    if unknown:
-        known = ", ".join(sorted(found.documents)) or "none (run `kilde ingest` first)"
-        print(
-            f"kilde: no document {', '.join(unknown)}; the documents are: {known}", file=sys.stderr
-        )
+    try:
+        summaries = ExtractiveSummarizer(wiring.searcher(config)).summaries(doc_ids, sentences)
+    except UnknownDocumentError as error:
+        print(f"kilde: {error}", file=sys.stderr)
         return 2
-    summarizer = ExtractiveSummarizer(found, found.documents, found.analyzer)
-    if doc_ids:
-        summaries = [summarizer.summarize(d, sentences or DOCUMENT_SENTENCES) for d in doc_ids]
-    else:
-        summaries = summarizer.overview(sentences or OVERVIEW_SENTENCES)
     if as_json:
         print(json.dumps([s.to_json() for s in summaries], ensure_ascii=False, indent=2))
     else:

@@ -88,5 +88,5 @@ def assistant_for(config: Config, found: HybridSearcher, llm: LLM | None) -> Ass
         llm=llm,
         analyzer=analyzer,
         default_lang="no" if config.ui.language == "nb" else "en",
-        summarizer=ExtractiveSummarizer(found, found.documents, found.analyzer),
+        summarizer=ExtractiveSummarizer(found),
     )
