@@ -38,14 +38,6 @@ class Citation:
             self.place,
         )
 
-    @property
-    def section(self) -> str | None:
-        return self.place.section if self.place else None
-
-    @property
-    def paragraph(self) -> int | None:
-        return self.place.paragraph if self.place else None
-
     def location(self, page_word: str = "p.") -> str:
         return self.evidence().location(page_word)
 

@@ -123,7 +123,7 @@ def test_a_summary_of_a_speaker_quotes_that_speakers_section(report_data: Path) 
     config = load_config(None, {"KILDE_PATHS__DATA_DIR": str(report_data)})
     answer = wiring.assistant(config, os.environ).ask("What did Charles Wessner argue?")
     assert answer.answered and len(answer.citations) == 4, answer.text
-    assert all(str(c.section).startswith("Charles Wessner") for c in answer.citations)
+    assert all(str(c.evidence().section).startswith("Charles Wessner") for c in answer.citations)
     assert "Albany" in answer.text
 
 
