@@ -9,6 +9,14 @@ from index.hit import Hit
 from index.sections import Place
 
 
+@dataclass
+class Draft:
+    """A model's reply so far (for streaming to a screen), already without images and
+    foreign links: a screen that renders it must not fetch what a source slipped in."""
+
+    text: str
+
+
 @dataclass(frozen=True)
 class Citation:
     """Marker [n]: an exact span of a page, `page_text[start:end] == quote`."""

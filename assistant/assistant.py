@@ -6,11 +6,10 @@ from collections.abc import Collection, Iterator, Sequence
 from dataclasses import replace
 from typing import Protocol
 
-from assistant.answer import Answer, ClaimResult
+from assistant.answer import Answer, ClaimResult, Draft
 from assistant.followup import follow_up
-from assistant.generative import Draft
 from assistant.llm import LLM, Message
-from assistant.summary import ExtractiveSummarizer, summary_answer
+from assistant.summary import Summarizer, summary_answer
 from assistant.summary_request import summary_request
 from index.analyzer import Analyzer
 from index.language import detect_language
@@ -51,12 +50,12 @@ class Assistant:
         retriever: Retriever,
         answerer: Answerer,
         claims: ClaimChecker,
+        summarizer: Summarizer,
         *,
         k: int = 6,
         llm: LLM | None = None,
         analyzer: Analyzer | None = None,
         default_lang: str = "en",
-        summarizer: ExtractiveSummarizer | None = None,
     ) -> None:
         self._retriever = retriever
         self._summarizer = summarizer
@@ -75,6 +74,10 @@ class Assistant:
     def retriever(self) -> Retriever:
         return self._retriever
 
+    @property
+    def summarizer(self) -> Summarizer:
+        return self._summarizer
+
     def ask(self, question: str, history: Sequence[Message] = (), k: int | None = None) -> Answer:
         final = None
         for event in self.ask_stream(question, history, k):
@@ -88,12 +91,12 @@ class Assistant:
     ) -> Iterator[Draft | Answer]:
         """Drafts while a model writes, then the final, checked answer."""
         request = summary_request(question)
-        if request is not None and self._summarizer is not None:
+        if request is not None:
             # "Oppsummer rapporten", "What did Berkowitz argue?": quoted, cited main points.
             lang = detect_language(question, default=self._default_lang)
             summary = summary_answer(question, request, self._summarizer, lang)
             if summary is not None:
-                yield summary
+                yield from summary
                 return
         asked = follow_up(question, history, self._analyzer, self._llm)
         query = asked.standalone

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Collection, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from assistant.answer import Answer, AnswerSentence, Citation, ClaimResult, Evidence
+from assistant.answer import Answer, AnswerSentence, Citation, ClaimResult, Draft, Evidence
 from assistant.claims import ExtractiveClaimChecker
 from assistant.extractive import ExtractiveAnswerer, Said, not_answered
 from assistant.llm import LLM, LLMError
@@ -21,14 +21,6 @@ from index.hit import Hit
 from index.language import detect_language
 from index.search import Retrieval
 from index.sentences import split_sentences
-
-
-@dataclass
-class Draft:
-    """The model's reply so far (for streaming to a screen), already without images and
-    foreign links: a screen that renders it must not fetch what a source slipped in."""
-
-    text: str
 
 
 class LLMAnswerer:

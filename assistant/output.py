@@ -68,4 +68,6 @@ def markers(sentence: str) -> list[int]:
 
 
 def strip_markers(sentence: str) -> str:
-    return re.sub(r"\s*" + _MARKER.pattern, "", sentence).strip()
+    plain = re.sub(r"\s*" + _MARKER.pattern, "", sentence).strip()
+    # "It grew. [1]." leaves a stop too many (an ellipsis stays).
+    return re.sub(r"(?<!\.)([.!?])\s*\.$", r"\1", plain)

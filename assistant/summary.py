@@ -18,12 +18,12 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any, Protocol
 
-from assistant.answer import Answer, AnswerSentence, Citation
+from assistant.answer import Answer, AnswerSentence, Citation, Draft
 from assistant.summary_request import SummaryRequest, document_words
 from assistant.texts import CROSS_LINGUAL, NOT_ANSWERED, text_for
 from index.analyzer import Analyzer
@@ -78,6 +78,25 @@ class Corpus(Protocol):
     def layout(self, doc_id: str, page: int) -> PageLayout: ...
 
 
+class Summarizer(Protocol):
+    """Writes cited summaries: ExtractiveSummarizer (quotes) or a model's (LLMSummarizer)."""
+
+    @property
+    def sources(self) -> Mapping[str, DocInfo]: ...
+
+    def sections_naming(self, name: str) -> list[str]: ...
+
+    def overview(self, per_document: int = 1, limit: int | None = None) -> list[Summary]: ...
+
+    def summaries(
+        self, doc_ids: Sequence[str], sentences: int | None = None, lang: str = "en"
+    ) -> list[Summary]: ...
+
+    def stream(
+        self, doc_id: str, sentences: int, *, section: str = "", lang: str = "en"
+    ) -> Iterator[Draft | Summary]: ...
+
+
 class UnknownDocumentError(ValueError):
     """A document id the corpus does not have; the message lists the ones it has."""
 
@@ -99,6 +118,10 @@ class Summary:
     kind: str
     sentences: tuple[SummarySentence, ...]
     citations: tuple[Citation, ...]
+    backend: str = "extractive"
+    notes: tuple[str, ...] = ()  # what was dropped or set aside, for the reader
+    # A model's summary that failed verification and was replaced by the quotes.
+    set_aside: str | None = None
 
     @property
     def text(self) -> str:
@@ -112,6 +135,9 @@ class Summary:
             "summary": self.text,
             "citations": [c.to_json() for c in self.citations],
             "sentences": [s.to_json() for s in self.sentences],
+            "backend": self.backend,
+            "notes": list(self.notes),
+            **({"set_aside": self.set_aside} if self.set_aside else {}),
         }
 
 
@@ -137,10 +163,12 @@ class ExtractiveSummarizer:
     def sources(self) -> Mapping[str, DocInfo]:
         return self._corpus.documents
 
-    def summaries(self, doc_ids: Sequence[str], sentences: int | None = None) -> list[Summary]:
+    def summaries(
+        self, doc_ids: Sequence[str], sentences: int | None = None, lang: str = "en"
+    ) -> list[Summary]:
         """A summary of each of `doc_ids` (DOCUMENT_SENTENCES each unless `sentences`), or
         with none the overview (OVERVIEW_SENTENCES a source); UnknownDocumentError for an
-        id the corpus does not have."""
+        id the corpus does not have. Quotes stay in their sources' language, whatever `lang`."""
         unknown = [d for d in doc_ids if d not in self.sources]
         if unknown:
             known = ", ".join(sorted(self.sources)) or "none (run `kilde ingest` first)"
@@ -155,6 +183,47 @@ class ExtractiveSummarizer:
         """The `sentences` most salient sentences of one document (or of its sections whose
         heading holds `section`, a speaker's name); KeyError if the document is unknown."""
         source = self.sources[doc_id]
+        chosen = self._chosen(doc_id, sentences, section)
+        citations = tuple(
+            self.cite(n, self._chunk_of(doc_id, c), c.start, c.end)
+            for n, c in enumerate(chosen, start=1)
+        )
+        said = tuple(
+            SummarySentence(" ".join(c.text.split()), (n,)) for n, c in enumerate(chosen, start=1)
+        )
+        return Summary(doc_id, source.title, source.kind, said, citations)
+
+    def stream(
+        self, doc_id: str, sentences: int, *, section: str = "", lang: str = "en"
+    ) -> Iterator[Draft | Summary]:
+        """The summary, at once: quotes need no writing (and no language)."""
+        yield self.summarize(doc_id, sentences, section=section)
+
+    def salient_chunks(self, doc_id: str, sentences: int, *, section: str = "") -> list[Chunk]:
+        """The chunks holding the `sentences` most salient sentences, in document order:
+        what a model summarising the document reads, however long the document is."""
+        chosen = self._chosen(doc_id, sentences, section)
+        return list({c.id: c for c in (self._chunk_of(doc_id, s) for s in chosen)}.values())
+
+    def cite(self, n: int, chunk: Chunk, start: int, end: int) -> Citation:
+        """Citation n of the span `start:end` of `chunk`'s page (offsets into the page)."""
+        source = self.sources[chunk.doc_id]
+        page_text = self._corpus.page_text(chunk.doc_id, chunk.page) or chunk.text
+        return Citation(
+            n,
+            chunk.doc_id,
+            source.title,
+            source.url,
+            chunk.page,
+            page_text[start:end],
+            start,
+            end,
+            chunk.id,
+            chunk.text,
+            cited_place(source.kind, self._corpus.layout(chunk.doc_id, chunk.page), start),
+        )
+
+    def _chosen(self, doc_id: str, sentences: int, section: str) -> list[_Candidate]:
         candidates = self._candidates(doc_id)
         if section:
             candidates = [
@@ -164,8 +233,16 @@ class ExtractiveSummarizer:
             ]
         # One section asked for has no other sections to share with.
         share = 1.0 if section else _SECTION_SHARE
-        chosen = _choose(candidates, _scores(candidates), sentences, share)
-        return self._summary(doc_id, source, chosen)
+        return _choose(candidates, _scores(candidates), sentences, share)
+
+    def _chunk_of(self, doc_id: str, candidate: _Candidate) -> Chunk:
+        """The chunk a sentence lies in (the chunker keeps sentences whole), or the one it
+        starts in."""
+        on_page = [c for c in self._chunks[doc_id] if c.page == candidate.page]
+        return next(
+            (c for c in on_page if c.start <= candidate.start and candidate.end <= c.end),
+            min(on_page, key=lambda c: abs(c.start - candidate.start)),
+        )
 
     def sections_naming(self, name: str) -> list[str]:
         """The documents with a section whose heading holds `name` ("Berkowitz")."""
@@ -229,40 +306,6 @@ class ExtractiveSummarizer:
                         )
                     )
         return out
-
-    def _summary(self, doc_id: str, source: DocInfo, chosen: list[_Candidate]) -> Summary:
-        citations = []
-        for n, candidate in enumerate(chosen, start=1):
-            chunk = next(
-                (
-                    c
-                    for c in self._chunks.get(doc_id, [])
-                    if c.page == candidate.page
-                    and c.start <= candidate.start
-                    and candidate.end <= c.end
-                ),
-                None,
-            )
-            layout = self._corpus.layout(doc_id, candidate.page)
-            citations.append(
-                Citation(
-                    n,
-                    doc_id,
-                    source.title,
-                    source.url,
-                    candidate.page,
-                    candidate.text,
-                    candidate.start,
-                    candidate.end,
-                    chunk.id if chunk else "",
-                    chunk.text if chunk else candidate.text,
-                    cited_place(source.kind, layout, candidate.start),
-                )
-            )
-        sentences = tuple(
-            SummarySentence(" ".join(c.text.split()), (n,)) for n, c in enumerate(chosen, start=1)
-        )
-        return Summary(doc_id, source.title, source.kind, sentences, tuple(citations))
 
 
 def _line(text: str, start: int, end: int) -> tuple[bool, bool]:
@@ -363,46 +406,73 @@ CHAT_OVERVIEW = 10
 
 
 def summary_answer(
-    question: str, request: SummaryRequest, summarizer: ExtractiveSummarizer, lang: str
-) -> Answer | None:
-    """A summary asked for in the chat, as an answer: its scope the speaker or document the
-    question names, else the whole corpus (each source's best sentence). None when it names
-    someone no section is about ("What did Angela Merkel argue?"): that is a question, to be
-    answered, or declined, as one."""
+    question: str, request: SummaryRequest, summarizer: Summarizer, lang: str
+) -> Iterator[Draft | Answer] | None:
+    """A summary asked for in the chat, as an answer (drafts first, while a model writes):
+    its scope the speaker or document the question names, else the whole corpus (each
+    source's best sentence). None when it names someone no section is about ("What did
+    Angela Merkel argue?"): that is a question, to be answered, or declined, as one."""
     sources = summarizer.sources
-    summaries: list[Summary] = []
     named = summarizer.sections_naming(request.person) if request.person else []
     if request.person and not named:
         return None
     if named:
-        summaries = [summarizer.summarize(named[0], CHAT_SECTION, section=request.person)]
-    else:
-        words = document_words(request)
-        meant = [
-            d for d in sources if any(w in f"{d} {sources[d].title}".casefold() for w in words)
-        ]
-        if meant or len(sources) == 1:
-            summaries = [summarizer.summarize((meant or list(sources))[0], CHAT_DOCUMENT)]
-        else:
-            summaries = summarizer.overview(1, limit=CHAT_OVERVIEW)
+        return _answers(question, summarizer, lang, named[0], CHAT_SECTION, request.person)
+    words = document_words(request)
+    meant = [d for d in sources if any(w in f"{d} {sources[d].title}".casefold() for w in words)]
+    if meant or len(sources) == 1:
+        return _answers(question, summarizer, lang, (meant or list(sources))[0], CHAT_DOCUMENT)
+    return iter([_as_answer(question, summarizer.overview(1, limit=CHAT_OVERVIEW), lang, sources)])
+
+
+def _answers(
+    question: str,
+    summarizer: Summarizer,
+    lang: str,
+    doc_id: str,
+    sentences: int,
+    section: str = "",
+) -> Iterator[Draft | Answer]:
+    for event in summarizer.stream(doc_id, sentences, section=section, lang=lang):
+        yield (
+            event
+            if isinstance(event, Draft)
+            else _as_answer(question, [event], lang, summarizer.sources)
+        )
+
+
+def _as_answer(
+    question: str, summaries: Sequence[Summary], lang: str, sources: Mapping[str, DocInfo]
+) -> Answer:
     citations: list[Citation] = []
     sentences: list[AnswerSentence] = []
     for summary in summaries:
-        for sentence, cited in zip(summary.sentences, summary.citations, strict=True):
-            n = len(citations) + 1
-            citations.append(replace(cited, n=n))
-            sentences.append(AnswerSentence(sentence.text, (n,), True, 1.0))
+        renumber = {}
+        for cited in summary.citations:
+            renumber[cited.n] = len(citations) + 1
+            citations.append(replace(cited, n=renumber[cited.n]))
+        for sentence in summary.sentences:
+            numbers = tuple(renumber[n] for n in sentence.citations)
+            sentences.append(AnswerSentence(sentence.text, numbers, sentence.supported, 1.0))
+    backends = {s.backend for s in summaries}
+    backend = backends.pop() if len(backends) == 1 else "extractive"
+    notes = tuple(n for s in summaries for n in s.notes)
+    set_aside = next((s.set_aside for s in summaries if s.set_aside), None)
     if not sentences:
-        return Answer(question, text_for(NOT_ANSWERED, lang), "extractive", lang=lang)
+        return Answer(question, text_for(NOT_ANSWERED, lang), backend, lang=lang, notes=notes)
+    # Quotes are in their sources' language: the reader is told when that is not theirs.
     langs = {sources[c.doc_id].lang for c in citations}
-    header = CROSS_LINGUAL.get((lang, langs.pop())) if len(langs) == 1 else None
-    body = " ".join(f"{s.text} [{s.citations[0]}]" for s in sentences)
+    quoted = backend.endswith("extractive") and len(langs) == 1
+    header = CROSS_LINGUAL.get((lang, langs.pop())) if quoted else None
+    body = " ".join(s.text + "".join(f" [{n}]" for n in s.citations) for s in sentences)
     return Answer(
         question,
         (header + "\n" if header else "") + body,
-        "extractive",
+        backend,
         tuple(citations),
         tuple(sentences),
         True,
+        notes=notes,
         lang=lang,
+        set_aside=set_aside,
     )

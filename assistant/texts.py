@@ -35,6 +35,12 @@ DRAFT_SET_ASIDE = {
     "no": "Modellens svar ble lagt til side: de fleste setningene støttes ikke av kildene. "
     "Dette svaret siterer kildene i stedet.",
 }
+SUMMARY_SET_ASIDE = {
+    "en": "The model's summary was set aside: most of its sentences are not supported by the "
+    "sources. This summary quotes the sources instead.",
+    "no": "Modellens sammendrag ble lagt til side: de fleste setningene støttes ikke av kildene. "
+    "Dette sammendraget siterer kildene i stedet.",
+}
 LANGUAGE_NAMES = {
     "en": {"no": "Norwegian", "en": "English"},
     "no": {"no": "norsk", "en": "engelsk"},

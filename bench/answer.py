@@ -53,8 +53,8 @@ import llama_cpp  # noqa: E402
 import numpy as np  # noqa: E402
 from llama_cpp.llama_chat_format import format_gemma  # noqa: E402
 
+from assistant.answer import Draft  # noqa: E402
 from assistant.assistant import Assistant  # noqa: E402
-from assistant.generative import Draft  # noqa: E402
 from assistant.llama_cpp_chat import (  # noqa: E402
     BUNDLED_CHAT_FORMAT,
     LlamaCppChat,

@@ -12,10 +12,10 @@ from collections.abc import Iterator, Sequence
 
 import pytest
 
-from assistant.answer import Answer
+from assistant.answer import Answer, Draft
 from assistant.claims import ExtractiveClaimChecker
 from assistant.extractive import ExtractiveAnswerer
-from assistant.generative import Draft, LLMAnswerer, LLMClaimChecker
+from assistant.generative import LLMAnswerer, LLMClaimChecker
 from assistant.openai_chat import OpenAIChat
 from assistant.support import SupportChecker
 from assistant.texts import DRAFT_SET_ASIDE, NOT_ANSWERED, text_for

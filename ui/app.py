@@ -10,10 +10,8 @@ from typing import Any, TypeVar
 import gradio as gr
 from gradio.events import api as gr_api
 
-from assistant.answer import Answer, location
-from assistant.generative import Draft
+from assistant.answer import Answer, Draft, location
 from assistant.llm import LLMError, Message
-from assistant.summary import ExtractiveSummarizer
 from index.errors import KildeIndexError
 from ingest.errors import IngestError
 from ui.labels import CLAIM_EXAMPLES, EXAMPLES, label
@@ -166,11 +164,7 @@ class App:
         """A cited summary of one document (its id, see /search), or with no id an overview of
         every source; `sentences` per document (0: the defaults of `kilde summarize`)."""
         ids = [doc_id] if doc_id else []
-        found = _api_call(
-            lambda: ExtractiveSummarizer(self.services.searcher()).summaries(
-                ids, int(sentences) or None
-            )
-        )
+        found = _api_call(lambda: self.services.summarizer().summaries(ids, int(sentences) or None))
         return [s.to_json() for s in found]
 
     def search_api(self, query: str, k: int = 5) -> list[dict[str, Any]]:

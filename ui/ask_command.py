@@ -7,8 +7,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from assistant.answer import Answer, ClaimResult
-from assistant.generative import Draft
+from assistant.answer import Answer, ClaimResult, Draft
 from ui import wiring
 from ui.config import Config
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from assistant.assistant import Assistant
 from assistant.llm import LLM
 from assistant.llms import make_llm
+from assistant.summary import Summarizer
 from index.errors import KildeIndexError
 from index.progress import Progress
 from index.search import HybridSearcher
@@ -74,6 +75,10 @@ class AppServices:
             if key not in self._assistants:
                 self._assistants[key] = wiring.assistant_for(self.config, found, llm)
             return self._assistants[key]
+
+    def summarizer(self, backend: str | None = None) -> Summarizer:
+        """The summariser of `backend`'s assistant (KildeIndexError, LLMError)."""
+        return self.assistant(backend).summarizer
 
     def _llm(self, backend: str) -> LLM | None:
         with self._lock:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Sequence
 
-from assistant.summary import ExtractiveSummarizer, Summary, UnknownDocumentError
+from assistant.summary import Summary, UnknownDocumentError
 from ui import wiring
 from ui.config import Config
 
@@ -38,7 +39,7 @@ def run_summarize(
         print("kilde: --sentences must be at least 1", file=sys.stderr)
         return 2
     try:
-        summaries = ExtractiveSummarizer(wiring.searcher(config)).summaries(doc_ids, sentences)
+        summaries = wiring.summarizer(config, os.environ).summaries(doc_ids, sentences, lang)
     except UnknownDocumentError as error:
         print(f"kilde: {error}", file=sys.stderr)
         return 2
@@ -61,5 +62,6 @@ def show_summaries(summaries: Sequence[Summary], lang: str, *, overview: bool) -
         for c in summary.citations:
             lines.append(f"[{c.n}] {c.location('s.' if lang == 'no' else 'p.')}")
             lines.append(f"    «{' '.join(c.quote.split())}»")
+        lines.extend(f"note: {note}" for note in summary.notes)
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

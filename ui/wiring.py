@@ -10,7 +10,8 @@ from assistant.extractive import ExtractiveAnswerer
 from assistant.generative import LLMAnswerer, LLMClaimChecker
 from assistant.llm import LLM
 from assistant.llms import make_llm
-from assistant.summary import ExtractiveSummarizer
+from assistant.model_summary import LLMSummarizer
+from assistant.summary import ExtractiveSummarizer, Summarizer
 from assistant.support import SupportChecker, support_threshold, support_thresholds
 from index.analyzer import Analyzer
 from index.builder import IndexBuilder
@@ -69,24 +70,37 @@ def assistant_for(config: Config, found: HybridSearcher, llm: LLM | None) -> Ass
         answerer: Answerer = extractive
         claims: ClaimChecker = rules
     else:
-        answerer = LLMAnswerer(
-            llm,
-            SupportChecker(
-                found.embedder,
-                support_threshold(found.calibration),
-                support_thresholds(found.calibration),
-            ),
-            extractive,
-            max_tokens=config.llm.max_tokens,
-        )
+        answerer = LLMAnswerer(llm, _support(found), extractive, max_tokens=config.llm.max_tokens)
         claims = LLMClaimChecker(llm, rules)
     return Assistant(
         found,
         answerer,
         claims,
+        summarizer_for(config, found, llm),
         k=config.retrieval.k,
         llm=llm,
         analyzer=analyzer,
         default_lang="no" if config.ui.language == "nb" else "en",
-        summarizer=ExtractiveSummarizer(found),
+    )
+
+
+def summarizer(config: Config, environ: Mapping[str, str]) -> Summarizer:
+    """The summariser for the configured answer backend, on the published index."""
+    return summarizer_for(config, searcher(config), make_llm(config.llm, environ))
+
+
+def summarizer_for(config: Config, found: HybridSearcher, llm: LLM | None) -> Summarizer:
+    """Quotes without a model; with one, its summary of the salient passages, verified."""
+    quotes = ExtractiveSummarizer(found)
+    if llm is None:
+        return quotes
+    return LLMSummarizer(llm, _support(found), quotes, max_tokens=config.llm.max_tokens)
+
+
+def _support(found: HybridSearcher) -> SupportChecker:
+    """Whether a model's sentence says what its cited passages say, on this corpus."""
+    return SupportChecker(
+        found.embedder,
+        support_threshold(found.calibration),
+        support_thresholds(found.calibration),
     )
