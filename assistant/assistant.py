@@ -9,7 +9,7 @@ from typing import Protocol
 from assistant.answer import Answer, ClaimResult, Draft
 from assistant.followup import follow_up
 from assistant.llm import LLM, Message
-from assistant.summary import Summarizer, summary_answer
+from assistant.summary import Summarizer, document_answer, overview_answer, summary_answer
 from assistant.summary_request import summary_request
 from index.analyzer import Analyzer
 from index.language import detect_language
@@ -116,6 +116,16 @@ class Assistant:
                     event, question=question, standalone=query if query != question else None
                 )
             yield event
+
+    def summarize_stream(
+        self, question: str, doc_id: str | None, lang: str
+    ) -> Iterator[Draft | Answer]:
+        """One source's summary as an answer to `question` (drafts first, while a model
+        writes), or with no `doc_id` the overview of all sources; UnknownDocumentError."""
+        if doc_id is None:
+            yield overview_answer(question, self._summarizer, lang)
+        else:
+            yield from document_answer(question, self._summarizer, lang, doc_id)
 
     def check(self, text: str) -> list[ClaimResult]:
         """A verdict for each claim in `text` (one sentence, or a paragraph of them)."""

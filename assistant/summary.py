@@ -169,21 +169,16 @@ class ExtractiveSummarizer:
         """A summary of each of `doc_ids` (DOCUMENT_SENTENCES each unless `sentences`), or
         with none the overview (OVERVIEW_SENTENCES a source); UnknownDocumentError for an
         id the corpus does not have. Quotes stay in their sources' language, whatever `lang`."""
-        unknown = [d for d in doc_ids if d not in self.sources]
-        if unknown:
-            known = ", ".join(sorted(self.sources)) or "none (run `kilde ingest` first)"
-            raise UnknownDocumentError(
-                f"no document {', '.join(map(repr, unknown))}; the documents are: {known}"
-            )
+        self._known(doc_ids)
         if not doc_ids:
             return self.overview(sentences or OVERVIEW_SENTENCES)
         return [self.summarize(d, sentences or DOCUMENT_SENTENCES) for d in doc_ids]
 
     def summarize(self, doc_id: str, sentences: int = 8, *, section: str = "") -> Summary:
         """The `sentences` most salient sentences of one document (or of its sections whose
-        heading holds `section`, a speaker's name); KeyError if the document is unknown."""
-        source = self.sources[doc_id]
+        heading holds `section`, a speaker's name); UnknownDocumentError if there is none."""
         chosen = self._chosen(doc_id, sentences, section)
+        source = self.sources[doc_id]
         citations = tuple(
             self.cite(n, self._chunk_of(doc_id, c), c.start, c.end)
             for n, c in enumerate(chosen, start=1)
@@ -223,7 +218,16 @@ class ExtractiveSummarizer:
             cited_place(source.kind, self._corpus.layout(chunk.doc_id, chunk.page), start),
         )
 
+    def _known(self, doc_ids: Sequence[str]) -> None:
+        unknown = [d for d in doc_ids if d not in self.sources]
+        if unknown:
+            known = ", ".join(sorted(self.sources)) or "none (run `kilde ingest` first)"
+            raise UnknownDocumentError(
+                f"no document {', '.join(map(repr, unknown))}; the documents are: {known}"
+            )
+
     def _chosen(self, doc_id: str, sentences: int, section: str) -> list[_Candidate]:
+        self._known([doc_id])
         candidates = self._candidates(doc_id)
         if section:
             candidates = [
@@ -417,22 +421,26 @@ def summary_answer(
     if request.person and not named:
         return None
     if named:
-        return _answers(question, summarizer, lang, named[0], CHAT_SECTION, request.person)
+        return document_answer(
+            question, summarizer, lang, named[0], CHAT_SECTION, section=request.person
+        )
     words = document_words(request)
     meant = [d for d in sources if any(w in f"{d} {sources[d].title}".casefold() for w in words)]
     if meant or len(sources) == 1:
-        return _answers(question, summarizer, lang, (meant or list(sources))[0], CHAT_DOCUMENT)
-    return iter([_as_answer(question, summarizer.overview(1, limit=CHAT_OVERVIEW), lang, sources)])
+        return document_answer(question, summarizer, lang, (meant or list(sources))[0])
+    return iter([overview_answer(question, summarizer, lang)])
 
 
-def _answers(
+def document_answer(
     question: str,
     summarizer: Summarizer,
     lang: str,
     doc_id: str,
-    sentences: int,
+    sentences: int = CHAT_DOCUMENT,
+    *,
     section: str = "",
 ) -> Iterator[Draft | Answer]:
+    """One document's summary (or one section's) as an answer, drafts first."""
     for event in summarizer.stream(doc_id, sentences, section=section, lang=lang):
         yield (
             event
@@ -441,19 +449,31 @@ def _answers(
         )
 
 
+def overview_answer(question: str, summarizer: Summarizer, lang: str) -> Answer:
+    """Each source's best sentence, the first CHAT_OVERVIEW sources, as an answer."""
+    overview = summarizer.overview(1, limit=CHAT_OVERVIEW)
+    return _as_answer(question, overview, lang, summarizer.sources)
+
+
 def _as_answer(
     question: str, summaries: Sequence[Summary], lang: str, sources: Mapping[str, DocInfo]
 ) -> Answer:
     citations: list[Citation] = []
     sentences: list[AnswerSentence] = []
+    lines: list[str] = []
     for summary in summaries:
         renumber = {}
         for cited in summary.citations:
             renumber[cited.n] = len(citations) + 1
             citations.append(replace(cited, n=renumber[cited.n]))
-        for sentence in summary.sentences:
-            numbers = tuple(renumber[n] for n in sentence.citations)
-            sentences.append(AnswerSentence(sentence.text, numbers, sentence.supported, 1.0))
+        said = [
+            AnswerSentence(s.text, tuple(renumber[n] for n in s.citations), s.supported, 1.0)
+            for s in summary.sentences
+        ]
+        sentences += said
+        line = " ".join(s.text + "".join(f" [{n}]" for n in s.citations) for s in said)
+        # An overview says which source each line is about.
+        lines += [f"{summary.title}: {line}" if len(summaries) > 1 else line] if said else []
     backends = {s.backend for s in summaries}
     backend = backends.pop() if len(backends) == 1 else "extractive"
     notes = tuple(n for s in summaries for n in s.notes)
@@ -464,10 +484,9 @@ def _as_answer(
     langs = {sources[c.doc_id].lang for c in citations}
     quoted = backend.endswith("extractive") and len(langs) == 1
     header = CROSS_LINGUAL.get((lang, langs.pop())) if quoted else None
-    body = " ".join(s.text + "".join(f" [{n}]" for n in s.citations) for s in sentences)
     return Answer(
         question,
-        (header + "\n" if header else "") + body,
+        "\n".join([header, *lines] if header else lines),
         backend,
         tuple(citations),
         tuple(sentences),

@@ -182,7 +182,8 @@ def test_ingest_from_the_app_runs_while_chat_answers(
         answer = client.predict("Hva kan Seal of excellence benyttes som?", api_name="/chat")
         assert "[1]" in answer and time.monotonic() - started < 6.0
         assert not job.done()
-        status, table = job.result(timeout=120)
+        status, table, summarisable = job.result(timeout=120)
         assert "2 ok" in status and "slow" in table
+        assert "slow" in str(summarisable)  # the new source can be summarised
         answer = client.predict("Hvor mye får klyngen for bioøkonomi?", api_name="/chat")
         assert "12 millioner" in answer and "p. 2" in answer

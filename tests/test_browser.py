@@ -130,3 +130,34 @@ def test_check_a_claim_shows_a_verdict_badge(browser: Any, app_url: str, tmp_pat
     page.get_by_role("tab", name="Sources").click()
     sync_api.expect(page.locator("#kilde-sources")).to_contain_text("bundled")
     page.close()
+
+
+def test_summarise_a_source_then_the_overview_into_the_chat(
+    browser: Any, app_url: str, tmp_path: Path
+) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(app_url)
+    picker = page.locator("#kilde-summary-source")
+    picker.locator("input").click()
+    page.get_by_role("option", name="Notat om Jämtland").click()
+    page.locator("#kilde-summarize").click()
+    bot = page.locator("#kilde-chat .bot").last
+    sync_api.expect(bot).to_contain_text("reiselivet", timeout=60_000)
+    sync_api.expect(bot).to_contain_text("[1]")
+    user = page.locator("#kilde-chat .user").last
+    sync_api.expect(user).to_contain_text("Summarise Notat om Jämtland")
+    # Its citations open like an answer's.
+    page.locator("#kilde-chips label", has_text="[1]").first.click()
+    sync_api.expect(page.locator("#kilde-viewer mark.kilde-mark")).to_be_visible(timeout=20_000)
+
+    picker.locator("input").click()
+    page.get_by_role("option", name="Overview of all sources").click()
+    page.locator("#kilde-summarize").click()
+    sync_api.expect(page.locator("#kilde-chat .user").last).to_contain_text("Overview")
+    overview = page.locator("#kilde-chat .bot").last
+    # One sentence from each source: the report's and the note's.
+    sync_api.expect(overview).to_contain_text("[2]", timeout=60_000)
+    sync_api.expect(overview).to_contain_text("Jämtland")
+    sync_api.expect(page.locator("#kilde-chips label", has_text="[2]")).to_be_visible()
+    _shot(page, "summary", tmp_path)
+    page.close()

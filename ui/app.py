@@ -68,28 +68,88 @@ class App:
         if not question:
             yield history, turns, gr.update(), gr.update(), gr.update(), gr.update(), ""
             return
-        earlier = [Message(t["role"], t["content"]) for t in turns]
+        yield self._open(question, history, turns, lang)
+        try:
+            assistant = self.services.assistant(backend)
+            earlier = [Message(t["role"], t["content"]) for t in turns]
+            events = assistant.ask_stream(question, earlier, int(k))
+            yield from self._stream(question, events, history, turns, lang, assistant)
+        except (KildeIndexError, LLMError, ValueError) as error:
+            yield self._failed(history, turns, str(error))
+
+    def summarize(
+        self,
+        doc_id: str | None,
+        history: History | None,
+        conversation: History | None,
+        backend: str,
+        lang: str,
+    ) -> Iterator[Outputs]:
+        """A source's summary (no `doc_id`: the overview of all of them) into the chat, as
+        an answer with its citations; a follow-up ("hva mer?") goes on from it."""
+        history = list(history or [])
+        turns = list(conversation or [])
+        title = next((t for t, d in self.summary_choices(lang) if d and d == doc_id), None)
+        question = (
+            label(lang, "summary_of").format(title=title) if title else label(lang, "overview")
+        )
+        yield self._open(question, history, turns, lang)
+        try:
+            assistant = self.services.assistant(backend)
+            answer_lang = "no" if lang == "nb" else "en"
+            events = assistant.summarize_stream(question, doc_id or None, answer_lang)
+            yield from self._stream(question, events, history, turns, lang, assistant)
+        except (KildeIndexError, LLMError, ValueError) as error:
+            yield self._failed(history, turns, str(error))
+
+    def summary_choices(self, lang: str) -> list[tuple[str, str]]:
+        """The overview, then every indexed source by title (none before the first ingest)."""
+        try:
+            sources = self.services.searcher().documents
+        except KildeIndexError:
+            sources = {}
+        titled = sorted((info.title or doc_id, doc_id) for doc_id, info in sources.items())
+        return [(label(lang, "overview"), ""), *titled]
+
+    def relabel_summaries(self, lang: str) -> list[Any]:
+        """The summary picker and its button in `lang` (the overview is a choice by name)."""
+        return [
+            gr.update(label=label(lang, "summarize_choice"), choices=self.summary_choices(lang)),
+            gr.update(value=label(lang, "summarize")),
+        ]
+
+    def _open(self, question: str, history: History, turns: History, lang: str) -> Outputs:
+        """The question in the chat, the answer's place held, the last answer's sources gone."""
         history += [
             {"role": "user", "content": escape_markdown(question)},
             {"role": "assistant", "content": "…"},
         ]
         empty = label(lang, "viewer_empty")
-        yield history, turns, gr.update(choices=[], value=None), empty, "", [], ""
-        try:
-            assistant = self.services.assistant(backend)
-            for event in assistant.ask_stream(question, earlier, int(k)):
-                if isinstance(event, Draft):
-                    history[-1] = {"role": "assistant", "content": escape_markdown(event.text)}
-                    yield history, turns, gr.update(), gr.update(), gr.update(), gr.update(), ""
-                elif isinstance(event, Answer):
-                    turns += [
-                        {"role": "user", "content": question},
-                        {"role": "assistant", "content": event.text},
-                    ]
-                    yield self._final(history, turns, event, lang, assistant)
-        except (KildeIndexError, LLMError, ValueError) as error:
-            history[-1] = {"role": "assistant", "content": f"⚠️ {escape_markdown(str(error))}"}
-            yield history, turns, gr.update(choices=[]), gr.update(), "", [], ""
+        return history, turns, gr.update(choices=[], value=None), empty, "", [], ""
+
+    def _stream(
+        self,
+        question: str,
+        events: Iterator[Draft | Answer],
+        history: History,
+        turns: History,
+        lang: str,
+        assistant: Any,
+    ) -> Iterator[Outputs]:
+        for event in events:
+            if isinstance(event, Draft):
+                history[-1] = {"role": "assistant", "content": escape_markdown(event.text)}
+                yield history, turns, gr.update(), gr.update(), gr.update(), gr.update(), ""
+            elif isinstance(event, Answer):
+                turns += [
+                    {"role": "user", "content": question},
+                    {"role": "assistant", "content": event.text},
+                ]
+                yield self._final(history, turns, event, lang, assistant)
+
+    def _failed(self, history: History, turns: History, error: str) -> Outputs:
+        history[-1] = {"role": "assistant", "content": f"⚠️ {escape_markdown(error)}"}
+        return history, turns, gr.update(choices=[]), gr.update(), "", [], ""
 
     def _final(
         self, history: History, turns: History, answer: Answer, lang: str, assistant: Any
@@ -194,14 +254,19 @@ class App:
         uploads: list[str] | None,
         lang: str,
         progress: gr.Progress = gr.Progress(),  # noqa: B008 - how Gradio injects its progress bar
-    ) -> tuple[str, str]:
+    ) -> tuple[str, str, Any]:
+        """The ingest's report, the sources table, and the sources a summary can be of."""
         urls = [u for u in url.split() if u]
         files = [Path(p) for p in uploads or []]
         try:
             text = self.services.ingest(urls, files, GradioProgress(progress))
         except (IngestError, KildeIndexError, ValueError) as error:
             text = f"ingest failed: {error}"
-        return f"```\n{text}\n```", self.sources(lang)
+        return (
+            f"```\n{text}\n```",
+            self.sources(lang),
+            gr.update(choices=self.summary_choices(lang)),
+        )
 
 
 def build_app(services: AppServices) -> gr.Blocks:
@@ -244,6 +309,17 @@ def build_app(services: AppServices) -> gr.Blocks:
                                 elem_id="kilde-send",
                             )
                         gr.Examples(EXAMPLES, inputs=question, label=label(lang, "examples"))
+                        with gr.Row(equal_height=True):
+                            summary_source = gr.Dropdown(
+                                app.summary_choices(lang),
+                                value="",
+                                label=label(lang, "summarize_choice"),
+                                scale=5,
+                                elem_id="kilde-summary-source",
+                            )
+                            summarize = gr.Button(
+                                label(lang, "summarize"), scale=1, elem_id="kilde-summarize"
+                            )
                         clear = gr.Button(label(lang, "clear"), size="sm")
                     with gr.Column(scale=2):
                         chips = gr.Radio(
@@ -300,6 +376,15 @@ def build_app(services: AppServices) -> gr.Blocks:
             concurrency_limit=concurrency,
             concurrency_id="answers",
         )
+        summarize.click(
+            app.summarize,
+            [summary_source, chatbot, conversation, backend, language],
+            chat_outputs,
+            api_name="ui_summarize",
+            api_visibility="undocumented",
+            concurrency_limit=concurrency,
+            concurrency_id="answers",
+        )
         clear.click(
             lambda lang: (
                 [],
@@ -333,14 +418,14 @@ def build_app(services: AppServices) -> gr.Blocks:
         ingest.click(
             app.ingest,
             [url, upload, language],
-            [status, table],
+            [status, table, summary_source],
             api_name="ui_ingest",
             api_visibility="undocumented",
             concurrency_limit=1,
             concurrency_id="ingest",
         )
         language_choice.change(
-            lambda choice: _relabel(choice, report),
+            lambda choice: [*_relabel(choice, report), *app.relabel_summaries(choice)],
             [language_choice],
             [
                 language,
@@ -356,6 +441,8 @@ def build_app(services: AppServices) -> gr.Blocks:
                 ingest,
                 backend,
                 k,
+                summary_source,
+                summarize,
             ],
             api_name="ui_language",
             api_visibility="private",

@@ -47,6 +47,10 @@ LABELS: dict[str, dict[str, str]] = {
         "status": "Status",
         "no_index": "Ingen indeks ennå: kjør `kilde ingest` først.",
         "source_changed": "Kilden er endret siden dette svaret ble gitt; still spørsmålet på nytt.",
+        "summarize_choice": "Oppsummer en kilde",
+        "summarize": "Oppsummer",
+        "overview": "Oversikt over alle kildene",
+        "summary_of": "Oppsummer {title}",
     },
     "en": {
         "title": "kilde — ask the report and the sources it links to",
@@ -92,6 +96,10 @@ LABELS: dict[str, dict[str, str]] = {
         "status": "Status",
         "no_index": "No index yet: run `kilde ingest` first.",
         "source_changed": "The source has changed since this answer; ask again.",
+        "summarize_choice": "Summarise a source",
+        "summarize": "Summarise",
+        "overview": "Overview of all sources",
+        "summary_of": "Summarise {title}",
     },
 }
 
