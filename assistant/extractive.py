@@ -46,6 +46,9 @@ class ExtractiveAnswerer:
     relevance: Relevance = field(default_factory=Relevance)
     passages: int = 4
     max_sentences: int = 3
+    # A quote in a language the asker did not ask in is kept short: the best sentence, and
+    # those close to it while they fit this many characters; the rest is a click away.
+    cross_lingual_chars: int = 400
     margin: float = MARGIN
     name: str = "extractive"
 
@@ -86,9 +89,11 @@ class ExtractiveAnswerer:
         if not candidates or not judgement.answer:
             return not_answered(question, retrieval, lang, self.name)
         chosen = self.choose(candidates)
-        citations = tuple(s.citation(n) for n, s in enumerate(chosen, start=1))
         source_lang = _majority([s.hit.chunk.lang for s in chosen])
         header = CROSS_LINGUAL.get((lang, source_lang))
+        if header and sum(len(s.text) for s in chosen) > self.cross_lingual_chars:
+            chosen = self.choose(candidates, chars=self.cross_lingual_chars)
+        citations = tuple(s.citation(n) for n, s in enumerate(chosen, start=1))
         quote = "«{}»" if header else "{}"
         if not judgement.clear:
             header = UNSURE_CROSS_LINGUAL.get((lang, source_lang)) or text_for(UNSURE, lang)
@@ -107,12 +112,18 @@ class ExtractiveAnswerer:
             lang=lang,
         )
 
-    def choose(self, candidates: list[ScoredSentence]) -> list[ScoredSentence]:
+    def choose(
+        self, candidates: list[ScoredSentence], chars: int | None = None
+    ) -> list[ScoredSentence]:
+        """The best candidate and those close to it (at most max_sentences, and with `chars`
+        no more than fit that many characters), in document order."""
         best = candidates[0]
         chosen = [best]
         for candidate in candidates[1:]:
             if len(chosen) >= self.max_sentences or candidate.score < best.score - self.margin:
                 break
+            if chars is not None and sum(len(c.text) for c in (*chosen, candidate)) > chars:
+                continue
             if _lead_in(candidate.text) or any(_redundant(candidate.text, c.text) for c in chosen):
                 continue
             chosen.append(candidate)

@@ -11,7 +11,7 @@ import pytest
 from assistant.assistant import Assistant, split_claims
 from assistant.evaluation import evaluate_answers, load_items
 from assistant.llm import Message
-from assistant.texts import NOT_ANSWERED, NOTHING_MORE
+from assistant.texts import CROSS_LINGUAL, NOT_ANSWERED, NOTHING_MORE
 from tests.conftest import DEV
 from ui import wiring
 from ui.cli import main
@@ -55,6 +55,24 @@ def test_english_question_on_norwegian_source_says_so_and_quotes(assistant: Assi
     # Said plainly, whether or not the match is clear enough to drop "may not answer".
     assert "The sources are in Norwegian" in answer.text or "They are in Norwegian" in answer.text
     assert "«Hovedmengden av deltakerne var forskere fra hele verden.»" in answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which Norwegian ministry has recently issued guidance on smart specialisation as a tool "
+        "for regional business development?",
+        "How often is the large conference on smart specialisation and regional development held?",
+    ],
+)
+def test_a_quote_in_another_language_is_kept_short(assistant: Assistant, question: str) -> None:
+    """Three sentences of Norwegian (over 500 characters) would answer these; an English
+    reader gets the best ones that fit 400, the rest a click away."""
+    answer = assistant.ask(question)
+    assert answer.text.startswith(CROSS_LINGUAL[("en", "no")])
+    assert answer.citations and sum(len(c.quote) for c in answer.citations) <= 400
+    norwegian = assistant.ask("Hvor ofte arrangeres den store konferansen om smart spesialisering?")
+    assert sum(len(c.quote) for c in norwegian.citations) > 400  # not capped in its own language
 
 
 def test_off_topic_questions_get_the_sentinel_and_the_closest_passages(
