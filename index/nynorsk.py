@@ -20,6 +20,11 @@ _WORDS = {
     "ifølgje": "ifølge", "landa": "landene", "forsking": "forskning", "verksemd": "virksomhet",
     "verksemda": "virksomheten", "tilsette": "ansatte",
     "auka": "økte", "auke": "øke", "aukar": "øker",
+    "døme": "eksempel", "dømet": "eksempelet", "stad": "sted", "staden": "stedet",
+    "nemnde": "nevnte", "nemner": "nevner", "nemne": "nevne", "meinte": "mente",
+    "meiner": "mener", "medan": "mens", "saman": "sammen", "difor": "derfor", "kor": "hvor",
+    "fortalde": "fortalte", "skreiv": "skrev", "peika": "pekte", "heitte": "het",
+    "gong": "gang", "gongen": "gangen", "spurde": "spurte",
 }  # fmt: skip
 # Endings, longest first: (nynorsk, bokmål), for words at least this long.
 _ENDINGS = (("ane", "ene"), ("are", "ere"), ("ast", "est"), ("ar", "er"))

@@ -75,6 +75,15 @@ def test_a_quote_in_another_language_is_kept_short(assistant: Assistant, questio
     assert sum(len(c.quote) for c in norwegian.citations) > 400  # not capped in its own language
 
 
+def test_a_nynorsk_question_in_its_own_words_finds_the_bokmal_answer(
+    assistant: Assistant,
+) -> None:
+    # "døme" is "eksempel", "stad" is "sted", "nemnde" is "nevnte" in the report's bokmål.
+    answer = assistant.ask("Kva stad nemnde Charles Wessner som døme?")
+    assert answer.answered
+    assert any(c.quote.startswith("Albany er et godt eksempel") for c in answer.citations)
+
+
 def test_off_topic_questions_get_the_sentinel_and_the_closest_passages(
     assistant: Assistant,
 ) -> None:
