@@ -7,7 +7,8 @@ from dataclasses import replace
 from typing import Protocol
 
 from assistant.answer import Answer, ClaimResult, Draft
-from assistant.followup import follow_up
+from assistant.extractive import Said
+from assistant.followup import Pages, follow_up, read_on
 from assistant.llm import LLM, Message
 from assistant.summary import Summarizer, document_answer, overview_answer, summary_answer
 from assistant.summary_request import summary_request
@@ -20,7 +21,7 @@ from index.sentences import split_sentences
 _MIN_CLAIM_WORDS = 4
 
 
-class Retriever(Protocol):
+class Retriever(Pages, Protocol):
     def retrieve(self, query: str, k: int = 10) -> Retrieval: ...
 
 
@@ -108,8 +109,11 @@ class Assistant:
             else detect_language(query, default=self._default_lang),
         )
         retrieval = self._retriever.retrieve(query, k or self._k)
-        # "What else": the sentences earlier answers quoted are not quoted again.
+        # "What else": the sentences earlier answers quoted are not quoted again, and the
+        # passages they came from are read on.
         given = [m.content for m in history if m.role == "assistant"] if asked.more else []
+        if given:
+            retrieval = read_on(retrieval, Said.of(given).holds, self._retriever)
         for event in self._answerer.stream(query, retrieval, lang, given):
             if isinstance(event, Answer):
                 event = replace(

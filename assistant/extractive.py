@@ -22,6 +22,7 @@ from assistant.texts import (
 )
 from index.analyzer import Analyzer
 from index.search import Retrieval
+from index.sections import Heading
 
 _MIN_SENTENCE = 25
 # Further sentences are quoted when they score within this many calibration spreads of the best.
@@ -74,7 +75,9 @@ class ExtractiveAnswerer:
             fresh = [c for c in candidates if not said.holds(c.text)]
             if not fresh:
                 return not_answered(question, retrieval, lang, self.name, NOTHING_MORE)
-            candidates = fresh
+            # It goes on where the earlier answers were: in the sections they quoted.
+            where = {_section(c) for c in candidates if c.heading and said.holds(c.text)}
+            candidates = [c for c in fresh if _section(c) in where] or fresh
         return self.quote(question, retrieval, lang, judgement, candidates)
 
     def quote(
@@ -201,6 +204,10 @@ class Said:
     def holds(self, sentence: str) -> bool:
         quoted = normalise(sentence)
         return any(quoted in answer for answer in self.answers)
+
+
+def _section(sentence: ScoredSentence) -> tuple[str, Heading | None]:
+    return sentence.hit.chunk.doc_id, sentence.heading
 
 
 def _lead_in(text: str) -> bool:

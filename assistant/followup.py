@@ -11,20 +11,28 @@ Without a model a follow-up is resolved to the earlier topic: a pronoun is
 replaced by the person last named (in the questions, else in the answer); "what
 about X" puts X in the previous question's place; anything else carries over the
 previous question's words. With a model, the model rewrites it.
+
+"What else" reads on: a retrieved passage the conversation already quoted in full
+makes room for the passages beside it, and one it quoted from is followed by them.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Protocol
 
 from assistant.llm import LLM, LLMError, Message
 from assistant.names import is_person, phrases
 from assistant.prompts import rewrite_messages
 from assistant.question import QUESTION_WORDS, analyse, question_kind
 from index.analyzer import Analyzer
+from index.hit import Hit
 from index.language import detect_language
+from index.search import Retrieval
+from index.sections import PageLayout
+from index.sentences import split_sentences
 
 # A person, pointed back to. "her" is also bokmål for "here": English questions only.
 _PERSONAL = frozenset("he she him his han hun ho ham henne hans hennes hennar".split())
@@ -44,12 +52,14 @@ _CONTINUES = re.compile(
 _MORE = re.compile(
     r"\b(what else|anything else|something else|anything more|tell me more|more about|"
     r"hva mer|hva annet|hva ellers|noe mer|noe annet|mer om|kva meir|kva anna|kva elles|"
-    r"noko meir|noko anna|meir om)\b|^\s*(mer|more|meir)\s*[?.!]*\s*$",
+    r"noko meir|noko anna|meir om|who else|where else|hvem andre|hvem ellers|hvor ellers|"
+    r"kven andre|kven elles|kor elles)\b|^\s*(mer|more|meir)\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
 # What a "what else" adds to the question it repeats.
 _FILLER = re.compile(
-    r"\b(mer|meir|more|else|annet|anna|ellers|elles|anything|something|noe|noko|tell me)\b",
+    r"\b(mer|meir|more|else|annet|anna|andre|ellers|elles|anything|something|noe|noko|"
+    r"tell me)\b",
     re.IGNORECASE,
 )
 # "han fra Georgetown", "she who spoke": a pronoun described on the spot.
@@ -167,3 +177,62 @@ def _points_to_person(question: str) -> bool:
 def _personal(question: str) -> frozenset[str]:
     english = detect_language(question, default="en") == "en"
     return _PERSONAL | _PERSONAL_EN_ONLY if english else _PERSONAL
+
+
+class Pages(Protocol):
+    """What reading on needs of an index (a HybridSearcher)."""
+
+    def beside(self, hit: Hit, step: int) -> Hit | None: ...
+
+    def layout(self, doc_id: str, page: int) -> PageLayout: ...
+
+
+# How many passages on from a quoted one (either way) "what else" reads through.
+_READ_ON = 2
+
+
+def read_on(retrieval: Retrieval, said: Callable[[str], bool], pages: Pages) -> Retrieval:
+    """`retrieval` for "what else": passages whose every sentence `said` are left out; the
+    passages the conversation quoted from, and the nearest ones before and after each in
+    its document with anything unsaid (at most _READ_ON away), come first, so the answer
+    goes on around where it stopped."""
+    retrieved = {h.chunk.id: h for h in retrieval.hits}
+    # A passage read on to that was not retrieved ranks with the least of those that were.
+    floor = min((h.dense_score for h in retrieval.hits if h.dense_score is not None), default=None)
+    around: dict[str, Hit] = {}  # where the conversation was: first
+    for hit in retrieval.hits:
+        quoted = _quoted(hit, said)
+        if not any(quoted):
+            continue
+        if not all(quoted):
+            around.setdefault(hit.chunk.id, hit)
+        for step in (1, -1):
+            found = _unsaid_beside(hit, step, said, pages)
+            if found is not None:
+                near = retrieved.get(found.chunk.id, replace(found, dense_score=floor))
+                around.setdefault(near.chunk.id, near)
+    rest = [h for h in retrieval.hits if h.chunk.id not in around and not all(_quoted(h, said))]
+    hits = [*around.values(), *rest]
+    layouts = dict(retrieval.layouts)
+    for hit in hits:
+        key = (hit.chunk.doc_id, hit.chunk.page)
+        if key not in layouts:
+            layouts[key] = pages.layout(*key)
+    return replace(retrieval, hits=hits, layouts=layouts)
+
+
+def _unsaid_beside(hit: Hit, step: int, said: Callable[[str], bool], pages: Pages) -> Hit | None:
+    """The nearest passage `step`-wise of `hit` with something unsaid (_READ_ON at most)."""
+    beside: Hit | None = hit
+    for _ in range(_READ_ON):
+        beside = pages.beside(beside, step) if beside is not None else None
+        if beside is None:
+            return None
+        if not all(_quoted(beside, said)):
+            return beside
+    return None
+
+
+def _quoted(hit: Hit, said: Callable[[str], bool]) -> list[bool]:
+    text = hit.chunk.text
+    return [said(text[a:b]) for a, b in split_sentences(text)] or [False]

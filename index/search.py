@@ -6,7 +6,8 @@ import json
 import re
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -203,6 +204,21 @@ class HybridSearcher:
             ),
             {key: self.layout(*key) for key in pages},
         )
+
+    def beside(self, hit: Hit, step: int) -> Hit | None:
+        """The chunk `step` after (or, negative, before) `hit`'s in its document, as a hit
+        ranked like it: reading on, or back."""
+        position = self._positions.get(hit.chunk.id)
+        if position is None or not 0 <= position + step < len(self.chunks):
+            return None
+        chunk = self.chunks[position + step]
+        if chunk.doc_id != hit.chunk.doc_id:
+            return None
+        return replace(hit, chunk=chunk, sentences=())
+
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        return {c.id: i for i, c in enumerate(self.chunks)}
 
     def layout(self, doc_id: str, page: int) -> PageLayout:
         """A page's headings and paragraphs, found once per searcher."""

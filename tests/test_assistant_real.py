@@ -116,9 +116,38 @@ def test_what_else_quotes_what_the_first_answer_did_not(assistant: Assistant) ->
     assert any("Albany" in c.quote or "Gjennomsnittsregionene" in c.quote for c in more.citations)
 
 
-def test_what_else_when_everything_was_said_says_so(assistant: Assistant) -> None:
-    report = Path(__file__).resolve().parents[1] / "ingest/bundled/smarter-2018-report.txt"
-    history = [Message("user", "Hva sa Charles Wessner?"), Message("assistant", report.read_text())]
+@pytest.mark.parametrize(
+    ("question", "more", "rest"),
+    [
+        # His section's other sentence, in the passage before the one last quoted.
+        ("Hva sa Charles Wessner om Albany?", "Hva mer sa han?", "identifiserer fellestrekk"),
+        # The section goes on in the passages after.
+        (
+            "Why is it enriching that smart specialisation is used outside the EU?",
+            "What else?",
+            "Metoden har både deler av sin opprinnelse",
+        ),
+    ],
+)
+def test_what_else_reads_on_around_where_the_answer_stopped(
+    assistant: Assistant, question: str, more: str, rest: str
+) -> None:
+    first = assistant.ask(question)
+    assert not any(rest in c.quote for c in first.citations)
+    history = [Message("user", question), Message("assistant", first.text)]
+    answer = assistant.ask(more, history)
+    assert any(rest in c.quote for c in answer.citations), answer.text
+    assert not {c.quote for c in first.citations} & {c.quote for c in answer.citations}
+
+
+def test_what_else_when_everything_was_said_says_so(
+    assistant: Assistant, report_data: Path
+) -> None:
+    # Everything: the report's text as indexed (its link lines taken out of its sentences).
+    config = load_config(None, {"KILDE_PATHS__DATA_DIR": str(report_data)})
+    everything = wiring.searcher(config).page_text("report", 1) or ""
+    assert "Arrangementet samlet et globalt fellesskap" in everything
+    history = [Message("user", "Hva sa Charles Wessner?"), Message("assistant", everything)]
     answer = assistant.ask("Hva mer?", history)
     assert not answer.answered and answer.text == NOTHING_MORE["no"], answer.text
     # "What else?" is too short to tell its language; the question it continues tells.

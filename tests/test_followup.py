@@ -108,6 +108,19 @@ def test_what_else_asks_the_same_and_wants_something_new() -> None:
     assert alone.standalone == "Hva sa Jurgita Petrauskiene om små land?" and alone.more
 
 
+@pytest.mark.parametrize(
+    ("question", "previous", "standalone"),
+    [
+        ("Hvem andre deltok?", "Hvem deltok fra Norge?", "Hvem deltok? (Norge)"),
+        ("Who else took part?", "Who took part from Norway?", "Who took part? (from Norway)"),
+        ("Kven andre deltok?", "Kven deltok frå Noreg?", "Kven deltok? (frå Noreg)"),
+    ],
+)
+def test_who_else_asks_the_same_of_others(question: str, previous: str, standalone: str) -> None:
+    asked = follow_up(question, history(previous, "…"), ANALYZER)
+    assert asked.standalone == standalone and asked.more
+
+
 def test_a_third_turn_reaches_back_through_a_resolved_second() -> None:
     asked = follow_up(
         "What was the title of his talk?",
