@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from index.hit import Hit
-from index.sections import Place
+from index.sections import Place, location
 
 
 @dataclass
@@ -128,14 +128,6 @@ class Evidence:
             "start": self.start,
             "end": self.end,
         }
-
-
-def location(page: int, section: str | None, paragraph: int | None, page_word: str = "p.") -> str:
-    """Where a reader finds a quote: "p. 3" in a PDF, "Deltakere, ¶ 2" in a text or a page
-    (whose one "page" tells nothing)."""
-    if paragraph is None:
-        return f"{page_word} {page}"
-    return f"{section}, ¶ {paragraph}" if section else f"¶ {paragraph}"
 
 
 @dataclass(frozen=True)

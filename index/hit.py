@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from index.chunk import Chunk
+from index.sections import Place, location
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,18 @@ class Hit:
     # Cosine similarity of the query to the chunk's best view (None: not scored).
     dense_score: float | None = None
     sentences: tuple[SentenceScore, ...] = ()
+    # Text and HTML sources: the section and paragraph the passage starts in.
+    place: Place | None = None
+
+    def location(self, page_word: str = "p.") -> str:
+        """ "p. 3" in a PDF, "Deltakere, ¶ 2" in a text or a web page."""
+        place = self.place
+        return location(
+            self.chunk.page,
+            place.section if place else None,
+            place.paragraph if place else None,
+            page_word,
+        )
 
     def to_json(self, rank: int) -> dict[str, Any]:
         return {
@@ -38,6 +51,9 @@ class Hit:
             "title": self.title,
             "url": self.url,
             "page": self.chunk.page,
+            "section": self.place.section if self.place else None,
+            "paragraph": self.place.paragraph if self.place else None,
+            "location": self.location(),
             "start": self.chunk.start,
             "end": self.chunk.end,
             "text": self.chunk.text,

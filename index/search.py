@@ -214,7 +214,7 @@ class HybridSearcher:
         chunk = self.chunks[position + step]
         if chunk.doc_id != hit.chunk.doc_id:
             return None
-        return replace(hit, chunk=chunk, sentences=())
+        return replace(hit, chunk=chunk, sentences=(), place=self._place(hit.kind, chunk))
 
     @cached_property
     def _positions(self) -> dict[str, int]:
@@ -293,7 +293,11 @@ class HybridSearcher:
             doc.kind,
             dense_score=max((s for s, _ in scored), default=None),
             sentences=sentences,
+            place=self._place(doc.kind, chunk),
         )
+
+    def _place(self, kind: str, chunk: Chunk) -> Place | None:
+        return cited_place(kind, self.layout(chunk.doc_id, chunk.page), chunk.start)
 
 
 def _combine(

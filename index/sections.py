@@ -168,3 +168,11 @@ def _heading_shape(line: str) -> bool:
         # A question as a title ("How Bright are the Northern Lights ...?"), not in the text.
         return capitalised >= _CAPITALISED_SHARE and len(words) > _SHORT_WORDS
     return len(words) <= _SHORT_WORDS or capitalised >= _CAPITALISED_SHARE
+
+
+def location(page: int, section: str | None, paragraph: int | None, page_word: str = "p.") -> str:
+    """Where a reader finds a quote: "p. 3" in a PDF, "Deltakere, ¶ 2" in a text or a page
+    (whose one "page" tells nothing)."""
+    if paragraph is None:
+        return f"{page_word} {page}"
+    return f"{section}, ¶ {paragraph}" if section else f"¶ {paragraph}"

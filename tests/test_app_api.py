@@ -87,6 +87,9 @@ def test_summarize_endpoint(app_url: str) -> None:
 def test_search_endpoint(app_url: str) -> None:
     hits = Client(app_url, verbose=False).predict("Seal of excellence", 3, api_name="/search")
     assert len(hits) == 3 and "Seal of excellence" in hits[0]["text"]
+    # A text source's passage is found by its section and paragraph, not its one "page".
+    section = hits[0]["section"]
+    assert section and hits[0]["location"] == f"{section}, ¶ {hits[0]['paragraph']}"
 
 
 def test_file_route_serves_source_copies_and_nothing_else(app_url: str, report_data: Path) -> None:

@@ -10,9 +10,10 @@ from typing import Any, TypeVar
 import gradio as gr
 from gradio.events import api as gr_api
 
-from assistant.answer import Answer, Draft, location
+from assistant.answer import Answer, Draft
 from assistant.llm import LLMError, Message
 from index.errors import KildeIndexError
+from index.sections import location
 from ingest.errors import IngestError
 from ui.labels import CLAIM_EXAMPLES, EXAMPLES, label
 from ui.progress import GradioProgress

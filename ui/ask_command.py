@@ -40,7 +40,7 @@ def show_answer(answer: Answer) -> str:
         lines.append("Closest passages:")
         for hit in answer.closest[:3]:
             text = " ".join(hit.chunk.text.split())
-            lines.append(f"  - {hit.title}, p. {hit.chunk.page}: {text[:200]}…")
+            lines.append(f"  - {hit.title}, {hit.location()}: {text[:200]}…")
     lines.extend(f"note: {note}" for note in answer.notes)
     if answer.set_aside is not None:
         lines.append(f"the model's draft, set aside: {' '.join(answer.set_aside.split())}")

@@ -73,8 +73,9 @@ def _closest_html(hits: Sequence[Hit], lang: str, file_url: FileUrl) -> str:
         return ""
     head = f"<h4>{html.escape(label(lang, 'closest'))}</h4>"
     items = [
-        f"<div class='kilde-cite'><div>{html.escape(h.title)}, {html.escape(label(lang, 'page'))} "
-        f"{h.chunk.page}{_links(h.chunk.doc_id, h.url, h.chunk.page, lang, file_url)}</div>"
+        f"<div class='kilde-cite'><div>{html.escape(h.title)}, "
+        f"{html.escape(h.location(label(lang, 'page')))}"
+        f"{_links(h.chunk.doc_id, h.url, h.chunk.page, lang, file_url)}</div>"
         f"<blockquote>{html.escape(h.chunk.text)}</blockquote></div>"
         for h in hits
     ]

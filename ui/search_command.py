@@ -48,7 +48,7 @@ def _show(query: str, hits: list[Hit]) -> str:
         lines.append("  (nothing found)")
     for rank, hit in enumerate(hits, 1):
         text = " ".join(hit.chunk.text.split())
-        lines.append(f"{rank:>2}. {hit.title} — p. {hit.chunk.page}  [{hit.score:.3f}]")
+        lines.append(f"{rank:>2}. {hit.title} — {hit.location()}  [{hit.score:.3f}]")
         lines.append(f"    {text[:300]}{'…' if len(text) > 300 else ''}")
     return "\n".join(lines)
 
