@@ -95,7 +95,8 @@ class Assistant:
         if request is not None:
             # "Oppsummer rapporten", "What did Berkowitz argue?": quoted, cited main points.
             lang = detect_language(question, default=self._default_lang)
-            summary = summary_answer(question, request, self._summarizer, lang)
+            section = self._section(request.section) if request.section else None
+            summary = summary_answer(question, request, self._summarizer, lang, section)
             if summary is not None:
                 yield from summary
                 return
@@ -130,6 +131,31 @@ class Assistant:
             yield overview_answer(question, self._summarizer, lang)
         else:
             yield from document_answer(question, self._summarizer, lang, doc_id)
+
+    def _section(self, words: str) -> tuple[str, str] | None:
+        """The document and heading of the section `words` are about: a heading among the
+        best passages' pages that holds them ("Deltakere:"), else the section of the best
+        passage's best sentence (across languages: "participants")."""
+        retrieval = self._retriever.retrieve(words, self._k)
+        wanted = words.casefold()
+        for hit in retrieval.hits:
+            layout = retrieval.layout(hit)
+            for heading in layout.headings if layout else ():
+                if wanted in heading.text.casefold():
+                    return hit.chunk.doc_id, heading.text
+        for hit in retrieval.hits:
+            layout = retrieval.layout(hit)
+            best = max(hit.sentences, key=lambda s: s.score, default=None)
+            if layout is None or best is None:
+                continue
+            offset = hit.chunk.start + best.start
+            # A heading line matches its own words best and says nothing to summarise.
+            if any(h.start <= offset < h.end for h in layout.headings):
+                continue
+            under = layout.heading_of(offset)
+            if under is not None:
+                return hit.chunk.doc_id, under.text
+        return None
 
     def check(self, text: str) -> list[ClaimResult]:
         """A verdict for each claim in `text` (one sentence, or a paragraph of them)."""

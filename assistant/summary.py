@@ -410,12 +410,17 @@ CHAT_OVERVIEW = 10
 
 
 def summary_answer(
-    question: str, request: SummaryRequest, summarizer: Summarizer, lang: str
+    question: str,
+    request: SummaryRequest,
+    summarizer: Summarizer,
+    lang: str,
+    section: tuple[str, str] | None = None,
 ) -> Iterator[Draft | Answer] | None:
     """A summary asked for in the chat, as an answer (drafts first, while a model writes):
-    its scope the speaker or document the question names, else the whole corpus (each
-    source's best sentence). None when it names someone no section is about ("What did
-    Angela Merkel argue?"): that is a question, to be answered, or declined, as one."""
+    its scope the speaker, section (`section`: the document and heading the request's
+    section words were found under) or document the question names, else the whole corpus
+    (each source's best sentence). None when it names someone no section is about ("What
+    did Angela Merkel argue?"): that is a question, to be answered, or declined, as one."""
     sources = summarizer.sources
     named = summarizer.sections_naming(request.person) if request.person else []
     if request.person and not named:
@@ -423,6 +428,10 @@ def summary_answer(
     if named:
         return document_answer(
             question, summarizer, lang, named[0], CHAT_SECTION, section=request.person
+        )
+    if section is not None:
+        return document_answer(
+            question, summarizer, lang, section[0], CHAT_SECTION, section=section[1]
         )
     words = document_words(request)
     meant = [d for d in sources if any(w in f"{d} {sources[d].title}".casefold() for w in words)]

@@ -1,4 +1,5 @@
-"""Whether a chat question asks for a summary, and of what: the corpus, a document, a speaker."""
+"""Whether a chat question asks for a summary, and of what: the corpus, a document, a speaker,
+a section."""
 
 from __future__ import annotations
 
@@ -25,6 +26,12 @@ _ARGUES = re.compile(
     r"\b(argue[sd]?|concluded?|konkluder\w*|argumenter\w*)\b(?P<rest>[^?.!]*)[?.!]*\s*$",
     re.IGNORECASE,
 )
+# "Oppsummer avsnittet om deltakere", "Summarise the section on participants".
+_SECTION = re.compile(
+    r"\b(?:avsnittet|delen|seksjonen|kapittelet|kapitlet|bolken|the section|the part|"
+    r"the chapter)\s+(?:om|on|about)\s+(?:the\s+)?(?P<topic>[^?.!]+)",
+    re.IGNORECASE,
+)
 _NARROWING = frozenset("about on regarding of that om angående av at for å".split())
 _AFTER = 3
 # What "the report", "the guide" are called; a document is meant when its id or title has one.
@@ -43,6 +50,7 @@ _DOCUMENT_WORDS = {
 class SummaryRequest:
     person: str = ""  # a speaker whose section is meant
     document: str = ""  # a word naming the document ("rapport", "guide")
+    section: str = ""  # what a section is about ("deltakere", "participants")
 
 
 def summary_request(question: str) -> SummaryRequest | None:
@@ -55,7 +63,9 @@ def summary_request(question: str) -> SummaryRequest | None:
     )
     words = re.findall(r"\w+", question.casefold())
     document = next((key for w in words for key in _DOCUMENT_WORDS if w.startswith(key)), "")
-    return SummaryRequest(person.split()[-1] if person else "", document)
+    section = _SECTION.search(question)
+    topic = " ".join(section.group("topic").split()) if section else ""
+    return SummaryRequest(person.split()[-1] if person else "", document, topic)
 
 
 def _argues(question: str) -> bool:

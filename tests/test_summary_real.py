@@ -127,6 +127,19 @@ def test_a_summary_of_a_speaker_quotes_that_speakers_section(report_data: Path) 
     assert "Albany" in answer.text
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["Oppsummer avsnittet om deltakere.", "Summarise the section on the participants."],
+)
+def test_a_summary_of_a_section_quotes_that_section(report_data: Path, question: str) -> None:
+    # The section by its heading's word, or, across languages, by what its sentences say.
+    config = load_config(None, {"KILDE_PATHS__DATA_DIR": str(report_data)})
+    answer = wiring.assistant(config, os.environ).ask(question)
+    assert answer.answered and len(answer.citations) == 5, answer.text
+    assert all(c.evidence().section == "Deltakere" for c in answer.citations)
+    assert "Hovedmengden av deltakerne var forskere" in answer.text
+
+
 def test_a_summary_of_someone_the_sources_do_not_cover_is_declined(report_data: Path) -> None:
     # Not an overview of everything else: a question about an unknown name, declined.
     config = load_config(None, {"KILDE_PATHS__DATA_DIR": str(report_data)})

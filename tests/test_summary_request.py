@@ -19,6 +19,9 @@ from assistant.summary_request import SummaryRequest, summary_request
         ("Hva er hovedpunktene til Peter Berkowitz?", SummaryRequest("Berkowitz", "")),
         ("What did Peter Berkowitz argue?", SummaryRequest("Berkowitz", "")),
         ("Hva argumenterte Berkowitz for?", SummaryRequest("Berkowitz", "")),
+        ("Oppsummer avsnittet om deltakere.", SummaryRequest("", "", "deltakere")),
+        ("Summarise the section on the participants.", SummaryRequest("", "", "participants")),
+        ("Kva er hovudpunkta i bolken om enkeltland?", SummaryRequest("", "", "enkeltland")),
     ],
 )
 def test_a_request_for_a_summary_and_its_scope(question: str, request_: SummaryRequest) -> None:
