@@ -148,8 +148,7 @@ def _resolve(question: str, previous: str, answer: str, analyzer: Analyzer) -> s
         named = [*phrases(first), *phrases(then)]
         person = next((n for n in named if is_person(n)), None)
         if person is not None:
-            pattern = r"\b(" + "|".join(sorted(_personal(asked))) + r")\b"
-            return re.sub(pattern, person, asked, flags=re.IGNORECASE)
+            return _named(asked, person)
     have = {w.lower() for w in re.findall(r"[\w'’-]+", asked)}
     carried = [
         w
@@ -159,6 +158,21 @@ def _resolve(question: str, previous: str, answer: str, analyzer: Analyzer) -> s
         and w.lower() not in QUESTION_WORDS
     ]
     return f"{asked} ({' '.join(carried)})" if carried else asked
+
+
+def _named(question: str, person: str) -> str:
+    """`question` with its personal pronouns replaced by `person`."""
+    english = detect_language(question, default="en") == "en"
+
+    def name(match: re.Match[str]) -> str:
+        word = match.group(0).lower()
+        # "her" is possessive before a noun ("her talk"), an object at the end ("ask her").
+        before_word = re.match(r"\s+\w", question[match.end() :]) is not None
+        possessive = english and (word in ("his", "hers") or (word == "her" and before_word))
+        return f"{person}'s" if possessive else person
+
+    pattern = r"\b(" + "|".join(sorted(_personal(question))) + r")\b"
+    return re.sub(pattern, name, question, flags=re.IGNORECASE)
 
 
 def _points_to_person(question: str) -> bool:

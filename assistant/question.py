@@ -59,7 +59,10 @@ _KINDS = (
     ),
     (
         "title",
-        r"\b(tittel|tittelen|title|titled|called|heter|het presentasjonen|kalt)\b",
+        r"\b(tittel|tittelen|title|titled|called|heter|het presentasjonen|kalt)\b|"
+        # What a talk was about: its title says it ("What was Yeung's presentation about?").
+        r"\b(presentation|talk|lecture|presentasjon\w*|foredrag\w*|innlegg\w*)\b[^?]*"
+        r"\b(about|om)\s*\??\s*$",
     ),
 )
 

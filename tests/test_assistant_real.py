@@ -140,6 +140,15 @@ def test_what_else_reads_on_around_where_the_answer_stopped(
     assert not {c.quote for c in first.citations} & {c.quote for c in answer.citations}
 
 
+def test_his_presentation_is_the_one_under_his_name(assistant: Assistant) -> None:
+    question = "Who is Henry Yeung?"
+    first = assistant.ask(question)
+    history = [Message("user", question), Message("assistant", first.text)]
+    answer = assistant.ask("What was his presentation about?", history)
+    assert answer.standalone == "What was Henry Wai-chung Yeung's presentation about?"
+    assert any("Global Production Networks" in c.quote for c in answer.citations), answer.text
+
+
 def test_what_else_when_everything_was_said_says_so(
     assistant: Assistant, report_data: Path
 ) -> None:

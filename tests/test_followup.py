@@ -109,6 +109,20 @@ def test_what_else_asks_the_same_and_wants_something_new() -> None:
 
 
 @pytest.mark.parametrize(
+    ("question", "standalone"),
+    [
+        ("What was his presentation about?", "What was Henry Yeung's presentation about?"),
+        ("What did her talk say?", "What did Henry Yeung's talk say?"),
+        ("What did you ask her?", "What did you ask Henry Yeung?"),
+        ("Hva handlet presentasjonen hans om?", "Hva handlet presentasjonen Henry Yeung om?"),
+    ],
+)
+def test_an_english_possessive_becomes_the_persons(question: str, standalone: str) -> None:
+    asked = follow_up(question, history("What did Henry Yeung say?", "…"), ANALYZER)
+    assert asked.standalone == standalone
+
+
+@pytest.mark.parametrize(
     ("question", "previous", "standalone"),
     [
         ("Hvem andre deltok?", "Hvem deltok fra Norge?", "Hvem deltok? (Norge)"),
@@ -132,7 +146,7 @@ def test_a_third_turn_reaches_back_through_a_resolved_second() -> None:
         ),
         ANALYZER,
     )
-    assert asked.standalone == "What was the title of Charles Wessner talk?"
+    assert asked.standalone == "What was the title of Charles Wessner's talk?"
 
 
 def test_an_ellipsis_carries_the_previous_questions_words() -> None:
