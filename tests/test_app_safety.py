@@ -50,6 +50,7 @@ def test_a_citation_to_a_changed_source_says_so(report_data: Path) -> None:
     page = app.services.page(version, "report", 1)
     assert page is not None
     cite = {
+        "key": "1-1",
         "n": 1,
         "doc_id": "report",
         "title": "R",
@@ -59,11 +60,12 @@ def test_a_citation_to_a_changed_source_says_so(report_data: Path) -> None:
         "quote": page[:8],
         "version": version,
     }
-    assert "kilde-mark" in app.show_citation("[1]", [cite], "en")
+    assert "kilde-mark" in app.show_citation("1-1", [cite], "en")
+    assert "kilde-mark" in app.show_citation("1-1@1796015438714", [cite], "en")  # a link click
     changed = {**cite, "quote": "something else"}
-    assert "has changed since this answer" in app.show_citation("[1]", [changed], "en")
+    assert "has changed since this answer" in app.show_citation("1-1", [changed], "en")
     gone = {**cite, "page": 99}
-    assert "has changed since this answer" in app.show_citation("[1]", [gone], "en")
+    assert "has changed since this answer" in app.show_citation("1-1", [gone], "en")
 
 
 def test_uploads_with_the_same_name_do_not_overwrite_each_other(

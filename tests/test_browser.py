@@ -161,3 +161,24 @@ def test_summarise_a_source_then_the_overview_into_the_chat(
     sync_api.expect(page.locator("#kilde-chips label", has_text="[2]")).to_be_visible()
     _shot(page, "summary", tmp_path)
     page.close()
+
+
+def test_every_answer_keeps_its_own_sources(browser: Any, app_url: str, tmp_path: Path) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(app_url)
+    first = _ask(page, "What does the EIT think regions should make use of?")
+    sync_api.expect(first).to_contain_text("Innovation Centres")
+    page.locator("#kilde-chat .bot").first.wait_for()
+    second = _ask(page, "Hva bruker Jämtland smart spesialisering i?")
+    sync_api.expect(second).to_contain_text("reiselivet")
+    # The first answer's [1], after the second answer came: its own passage, not the new one.
+    page.locator("#kilde-chat .bot").first.locator("a", has_text="[1]").click()
+    mark = page.locator("#kilde-viewer mark.kilde-mark")
+    sync_api.expect(mark).to_contain_text("EIT mener at regionene bør benytte", timeout=20_000)
+    # ... and the second's, from the second.
+    page.locator("#kilde-chat .bot").last.locator("a", has_text="[1]").click()
+    sync_api.expect(mark).to_contain_text("Jämtland bruker smart spesialisering", timeout=20_000)
+    # The same [1] again after another: it opens again.
+    page.locator("#kilde-chat .bot").first.locator("a", has_text="[1]").click()
+    sync_api.expect(mark).to_contain_text("EIT mener", timeout=20_000)
+    page.close()

@@ -29,8 +29,10 @@ from ui.render import (
 from ui.services import BACKENDS, AppServices
 
 History = list[dict[str, Any]]
+Cites = list[dict[str, Any]]
 Outputs = tuple[Any, ...]
 CSS = """
+.kilde-hidden { display: none !important; }
 .kilde-mark { background: #ffe066; padding: 0 2px; }
 .kilde-page-text { max-height: 420px; overflow-y: auto; line-height: 1.5; }
 .kilde-cite blockquote { margin: 4px 0 12px 0; font-size: 0.92em; }
@@ -58,13 +60,16 @@ class App:
         message: str,
         history: History | None,
         conversation: History | None,
+        cites: Cites | None,
         backend: str,
         k: int,
         lang: str,
     ) -> Iterator[Outputs]:
-        """Streams the answer into the chat; `conversation` keeps the raw turns for follow-ups."""
+        """Streams the answer into the chat; `conversation` keeps the raw turns for follow-ups,
+        `cites` every answer's citations (each [n] in the chat opens its own)."""
         history = list(history or [])
         turns = list(conversation or [])
+        cites = list(cites or [])
         question = message.strip()
         if not question:
             yield history, turns, gr.update(), gr.update(), gr.update(), gr.update(), ""
@@ -74,7 +79,7 @@ class App:
             assistant = self.services.assistant(backend)
             earlier = [Message(t["role"], t["content"]) for t in turns]
             events = assistant.ask_stream(question, earlier, int(k))
-            yield from self._stream(question, events, history, turns, lang, assistant)
+            yield from self._stream(question, events, history, turns, cites, lang, assistant)
         except (KildeIndexError, LLMError, ValueError) as error:
             yield self._failed(history, turns, str(error))
 
@@ -83,6 +88,7 @@ class App:
         doc_id: str | None,
         history: History | None,
         conversation: History | None,
+        cites: Cites | None,
         backend: str,
         lang: str,
     ) -> Iterator[Outputs]:
@@ -90,6 +96,7 @@ class App:
         an answer with its citations; a follow-up ("hva mer?") goes on from it."""
         history = list(history or [])
         turns = list(conversation or [])
+        cites = list(cites or [])
         title = next((t for t, d in self.summary_choices(lang) if d and d == doc_id), None)
         question = (
             label(lang, "summary_of").format(title=title) if title else label(lang, "overview")
@@ -99,7 +106,7 @@ class App:
             assistant = self.services.assistant(backend)
             answer_lang = "no" if lang == "nb" else "en"
             events = assistant.summarize_stream(question, doc_id or None, answer_lang)
-            yield from self._stream(question, events, history, turns, lang, assistant)
+            yield from self._stream(question, events, history, turns, cites, lang, assistant)
         except (KildeIndexError, LLMError, ValueError) as error:
             yield self._failed(history, turns, str(error))
 
@@ -120,13 +127,14 @@ class App:
         ]
 
     def _open(self, question: str, history: History, turns: History, lang: str) -> Outputs:
-        """The question in the chat, the answer's place held, the last answer's sources gone."""
+        """The question in the chat, the answer's place held, the last answer's chips gone
+        (its [n] in the chat still open its passages)."""
         history += [
             {"role": "user", "content": escape_markdown(question)},
             {"role": "assistant", "content": "…"},
         ]
         empty = label(lang, "viewer_empty")
-        return history, turns, gr.update(choices=[], value=None), empty, "", [], ""
+        return history, turns, gr.update(choices=[], value=None), empty, "", gr.update(), ""
 
     def _stream(
         self,
@@ -134,6 +142,7 @@ class App:
         events: Iterator[Draft | Answer],
         history: History,
         turns: History,
+        cites: Cites,
         lang: str,
         assistant: Any,
     ) -> Iterator[Outputs]:
@@ -146,16 +155,24 @@ class App:
                     {"role": "user", "content": question},
                     {"role": "assistant", "content": event.text},
                 ]
-                yield self._final(history, turns, event, lang, assistant)
+                yield self._final(history, turns, cites, event, lang, assistant)
 
     def _failed(self, history: History, turns: History, error: str) -> Outputs:
         history[-1] = {"role": "assistant", "content": f"⚠️ {escape_markdown(error)}"}
-        return history, turns, gr.update(choices=[]), gr.update(), "", [], ""
+        return history, turns, gr.update(choices=[]), gr.update(), "", gr.update(), ""
 
     def _final(
-        self, history: History, turns: History, answer: Answer, lang: str, assistant: Any
+        self,
+        history: History,
+        turns: History,
+        cites: Cites,
+        answer: Answer,
+        lang: str,
+        assistant: Any,
     ) -> Outputs:
-        history[-1] = {"role": "assistant", "content": answer_markdown(answer, lang)}
+        # The answer's number in the conversation: its [n] are keyed "answer-n".
+        number = sum(1 for t in turns if t["role"] == "assistant")
+        history[-1] = {"role": "assistant", "content": answer_markdown(answer, lang, number)}
         if answer.set_aside is not None:
             # The model's draft failed verification: shown folded away, never as the answer.
             history.append(
@@ -166,9 +183,10 @@ class App:
                 }
             )
         version = getattr(assistant.retriever, "version", "")
-        chips = [f"[{c.n}]" for c in answer.citations]
-        cites = [
+        chips = [(f"[{c.n}]", f"{number}-{c.n}") for c in answer.citations]
+        cites += [
             {
+                "key": f"{number}-{c.n}",
                 "n": c.n,
                 "doc_id": c.doc_id,
                 "title": c.title,
@@ -192,9 +210,11 @@ class App:
             "",
         )
 
-    def show_citation(self, choice: str | None, cites: list[dict[str, Any]], lang: str) -> str:
-        """The cited page from the index version the answer came from, quote highlighted."""
-        cite = next((c for c in cites if choice and f"[{c['n']}]" == choice), None)
+    def show_citation(self, key: str | None, cites: Cites | None, lang: str) -> str:
+        """The page of citation `key` ("answer-n", of any answer in the conversation) from
+        the index version its answer came from, the quote highlighted."""
+        wanted = (key or "").split("@")[0]  # "@time": a click on the same [n] again
+        cite = next((c for c in cites or [] if wanted and c.get("key") == wanted), None)
         if cite is None:
             return label(lang, "viewer_empty")
         text = self.services.page(cite["version"], cite["doc_id"], int(cite["page"]))
@@ -330,6 +350,13 @@ def build_app(services: AppServices) -> gr.Blocks:
                             interactive=True,
                         )
                         viewer = gr.HTML(label(lang, "viewer_empty"), elem_id="kilde-viewer")
+                        # Filled by a click on an answer's [n] (render.CITE_LINKS).
+                        cite_request = gr.Textbox(
+                            elem_id="kilde-cite-request",
+                            elem_classes=["kilde-hidden"],
+                            show_label=False,
+                            container=False,
+                        )
                         cited = gr.HTML("", elem_id="kilde-cited")
             with gr.Tab(label(lang, "check_tab"), id="check"):
                 claim = gr.Textbox(
@@ -365,7 +392,7 @@ def build_app(services: AppServices) -> gr.Blocks:
                     label=label(lang, "language"),
                 )
 
-        chat_inputs = [question, chatbot, conversation, backend, k, language]
+        chat_inputs = [question, chatbot, conversation, cites, backend, k, language]
         chat_outputs = [chatbot, conversation, chips, viewer, cited, cites, question]
         gr.on(
             [question.submit, send.click],
@@ -379,7 +406,7 @@ def build_app(services: AppServices) -> gr.Blocks:
         )
         summarize.click(
             app.summarize,
-            [summary_source, chatbot, conversation, backend, language],
+            [summary_source, chatbot, conversation, cites, backend, language],
             chat_outputs,
             api_name="ui_summarize",
             api_visibility="undocumented",
@@ -398,6 +425,13 @@ def build_app(services: AppServices) -> gr.Blocks:
             [language],
             [chatbot, conversation, chips, viewer, cited, cites],
             api_name="ui_clear",
+            api_visibility="private",
+        )
+        cite_request.change(
+            app.show_citation,
+            [cite_request, cites, language],
+            [viewer],
+            api_name="ui_cite_link",
             api_visibility="private",
         )
         chips.change(

@@ -30,8 +30,10 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
 
 
-def answer_markdown(answer: Answer, lang: str) -> str:
-    """The answer for the chat: escaped, markers as chips, unsupported sentences marked."""
+def answer_markdown(answer: Answer, lang: str, number: int = 0) -> str:
+    """The answer for the chat: escaped, unsupported sentences marked, each marker [n] a link
+    to "#kilde-cite-{number}-{n}" (`number`: the answer's in the conversation), which the
+    page's script (CITE_LINKS) opens in the viewer."""
     text = answer.text
     for sentence in answer.sentences:
         if not sentence.supported and sentence.text in text:
@@ -39,12 +41,30 @@ def answer_markdown(answer: Answer, lang: str) -> str:
     pieces = []
     for piece in _MARKER.split(text):
         if _MARKER.fullmatch(piece):
-            pieces.append(f"**{piece.replace('[', '&#91;').replace(']', '&#93;')}**")
+            shown = piece.replace("[", "&#91;").replace("]", "&#93;")
+            pieces.append(f"**[{shown}](#kilde-cite-{number}-{piece[1:-1]})**")
         else:
             pieces.append(escape_markdown(piece))
     warning = f"⚠️ _({label(lang, 'unsupported')})_ "
     out = "".join(pieces).replace("\u0000", warning + "~~").replace("\u0001", "~~")
     return out.replace("\n", "  \n")
+
+
+# Clicks on an answer's [n] (links to "#kilde-cite-{answer}-{n}") go to the hidden
+# #kilde-cite-request box, whose input event opens that citation in the viewer; the time
+# makes a second click on the same [n] an input too.
+CITE_LINKS = """() => {
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest && event.target.closest("a[href^='#kilde-cite-']");
+    if (!link) return;
+    event.preventDefault();
+    event.stopPropagation();
+    const box = document.querySelector("#kilde-cite-request textarea");
+    if (!box) return;
+    box.value = link.getAttribute("href").slice(12) + "@" + Date.now();
+    box.dispatchEvent(new Event("input", { bubbles: true }));
+  }, true);
+}"""
 
 
 def citations_html(answer: Answer, lang: str, file_url: FileUrl) -> str:

@@ -76,6 +76,7 @@ def _launch(
     block: bool,
 ) -> None:
     from ui.app import CSS
+    from ui.render import CITE_LINKS
 
     blocks.launch(
         server_name=host,
@@ -90,6 +91,7 @@ def _launch(
         prevent_thread_lock=not block,
         footer_links=["api"],
         css=CSS,
+        js=CITE_LINKS,
         theme=_theme(),
         quiet=not block,
     )
