@@ -284,3 +284,30 @@ def test_claims_beyond_the_dev_set(
     result = assistant.check(claim)[0]
     assert result.verdict == verdict, result
     assert reason in result.reason
+
+
+def test_ask_and_check_print_markdown_with_a_reference_list(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.pdfs import text_pdf
+
+    pdf = tmp_path / "innlandet.pdf"
+    pdf.write_bytes(
+        text_pdf(
+            ["Oppland satser på reiseliv.", "Klyngen for bioøkonomi i Innlandet får 12 millioner."]
+        )
+    )
+    data = ["--data-dir", str(tmp_path / "data")]
+    assert main([*data, "ingest", "--offline", str(pdf)]) == 0
+    capsys.readouterr()
+    assert main([*data, "ask", "--markdown", "Hvor mye får klyngen for bioøkonomi?"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("## Hvor mye får klyngen for bioøkonomi?\n")
+    # The PDF's citation is by page, with its quote; no escapes of the chat's.
+    assert "12 millioner" in text and "[1]" in text and "\\." not in text
+    assert "**Kilder**\n\n1. " in text and ", s. 2." in text
+    assert "   > «Klyngen for bioøkonomi i Innlandet får 12 millioner.»" in text
+    assert main([*data, "check", "--markdown", "Klyngen for bioøkonomi får 12 millioner."]) == 0
+    verdict = capsys.readouterr().out
+    assert verdict.startswith("## Klyngen for bioøkonomi får 12 millioner.")
+    assert "**supported**" in verdict and ", s. 2." in verdict

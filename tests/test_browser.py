@@ -182,3 +182,33 @@ def test_every_answer_keeps_its_own_sources(browser: Any, app_url: str, tmp_path
     page.locator("#kilde-chat .bot").first.locator("a", has_text="[1]").click()
     sync_api.expect(mark).to_contain_text("EIT mener", timeout=20_000)
     page.close()
+
+
+def test_the_conversation_downloads_as_markdown_and_word(
+    browser: Any, app_url: str, tmp_path: Path
+) -> None:
+    import docx
+
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(app_url)
+    _ask(page, "What does the EIT think regions should make use of?")
+    _ask(page, "Hva bruker Jämtland smart spesialisering i?")
+    button = page.locator("#kilde-download-md")
+    sync_api.expect(button).to_be_enabled(timeout=20_000)
+    with page.expect_download() as markdown:
+        button.click()
+    text = Path(markdown.value.path()).read_text(encoding="utf-8")
+    # Clean Markdown: the answers' own text, no chat escapes, each with its references.
+    assert "## What does the EIT think regions should make use of?" in text
+    assert "## Hva bruker Jämtland smart spesialisering i?" in text
+    assert "\\." not in text and "&#91;" not in text and "#kilde-cite" not in text
+    assert text.count("**References**") == 2
+    assert "1. SMARTER 2018" in text and "> «EIT mener at regionene" in text
+    assert "1. Notat om Jämtland, ¶ 2.\n   > «Jämtland bruker smart spesialisering" in text
+    with page.expect_download() as word:
+        page.locator("#kilde-download-docx").click()
+    document = docx.Document(word.value.path())
+    paragraphs = [p.text for p in document.paragraphs]
+    assert "Hva bruker Jämtland smart spesialisering i?" in paragraphs
+    assert any(p.startswith("1. Notat om Jämtland") and "«" in p for p in paragraphs)
+    page.close()

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import html
+import os
+import shutil
+import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -15,6 +19,7 @@ from assistant.llm import LLMError, Message
 from index.errors import KildeIndexError
 from index.sections import location
 from ingest.errors import IngestError
+from ui.export import conversation_docx, conversation_markdown, export_turns
 from ui.labels import CLAIM_EXAMPLES, EXAMPLES, label
 from ui.progress import GradioProgress
 from ui.render import (
@@ -28,6 +33,8 @@ from ui.render import (
 )
 from ui.services import BACKENDS, AppServices
 
+# Downloads stay this long on disk (Gradio copies them to its cache when it serves them).
+_EXPORTS_KEPT_S = 3600
 History = list[dict[str, Any]]
 Cites = list[dict[str, Any]]
 Outputs = tuple[Any, ...]
@@ -119,6 +126,34 @@ class App:
         titled = sorted((info.title or doc_id, doc_id) for doc_id, info in sources.items())
         return [(label(lang, "overview"), ""), *titled]
 
+    def exports(self, conversation: History | None, cites: Cites | None, lang: str) -> Outputs:
+        """The conversation so far as Markdown and as a Word document, for the download
+        buttons (none before the first answer)."""
+        turns = export_turns(conversation or [], cites or [], label(lang, "page"))
+        if not turns:
+            return gr.update(value=None, interactive=False), gr.update(
+                value=None, interactive=False
+            )
+        folder = self._export_folder()
+        name = label(lang, "export_name")
+        title = label(lang, "title")
+        markdown = folder / f"{name}.md"
+        markdown.write_text(conversation_markdown(title, turns, lang), encoding="utf-8")
+        word = conversation_docx(title, turns, lang, folder / f"{name}.docx")
+        return gr.update(value=str(markdown), interactive=True), gr.update(
+            value=str(word), interactive=True
+        )
+
+    def _export_folder(self) -> Path:
+        """A new folder for one download, under the app's own temporary folder (Gradio serves
+        files from the system's temporary folder); folders older than an hour go."""
+        root = Path(tempfile.gettempdir()) / f"kilde-exports-{os.getpid()}"
+        root.mkdir(mode=0o700, exist_ok=True)
+        for old in root.iterdir():
+            if time.time() - old.stat().st_mtime > _EXPORTS_KEPT_S:
+                shutil.rmtree(old, ignore_errors=True)
+        return Path(tempfile.mkdtemp(dir=root))
+
     def relabel_summaries(self, lang: str) -> list[Any]:
         """The summary picker and its button in `lang` (the overview is a choice by name)."""
         return [
@@ -196,6 +231,7 @@ class App:
                 "start": c.start,
                 "end": c.end,
                 "quote": c.quote,
+                "url": c.url,
                 "version": version,
             }
             for c in answer.citations
@@ -341,6 +377,19 @@ def build_app(services: AppServices) -> gr.Blocks:
                             summarize = gr.Button(
                                 label(lang, "summarize"), scale=1, elem_id="kilde-summarize"
                             )
+                        with gr.Row():
+                            download_md = gr.DownloadButton(
+                                label(lang, "download_md"),
+                                size="sm",
+                                interactive=False,
+                                elem_id="kilde-download-md",
+                            )
+                            download_docx = gr.DownloadButton(
+                                label(lang, "download_docx"),
+                                size="sm",
+                                interactive=False,
+                                elem_id="kilde-download-docx",
+                            )
                         clear = gr.Button(label(lang, "clear"), size="sm")
                     with gr.Column(scale=2):
                         chips = gr.Radio(
@@ -394,6 +443,7 @@ def build_app(services: AppServices) -> gr.Blocks:
 
         chat_inputs = [question, chatbot, conversation, cites, backend, k, language]
         chat_outputs = [chatbot, conversation, chips, viewer, cited, cites, question]
+        downloads = ([conversation, cites, language], [download_md, download_docx])
         gr.on(
             [question.submit, send.click],
             app.respond,
@@ -403,7 +453,7 @@ def build_app(services: AppServices) -> gr.Blocks:
             api_visibility="undocumented",
             concurrency_limit=concurrency,
             concurrency_id="answers",
-        )
+        ).then(app.exports, *downloads, api_visibility="private")
         summarize.click(
             app.summarize,
             [summary_source, chatbot, conversation, cites, backend, language],
@@ -412,7 +462,7 @@ def build_app(services: AppServices) -> gr.Blocks:
             api_visibility="undocumented",
             concurrency_limit=concurrency,
             concurrency_id="answers",
-        )
+        ).then(app.exports, *downloads, api_visibility="private")
         clear.click(
             lambda lang: (
                 [],
@@ -421,9 +471,11 @@ def build_app(services: AppServices) -> gr.Blocks:
                 label(lang, "viewer_empty"),
                 "",
                 [],
+                gr.update(value=None, interactive=False),
+                gr.update(value=None, interactive=False),
             ),
             [language],
-            [chatbot, conversation, chips, viewer, cited, cites],
+            [chatbot, conversation, chips, viewer, cited, cites, download_md, download_docx],
             api_name="ui_clear",
             api_visibility="private",
         )

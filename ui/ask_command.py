@@ -8,11 +8,14 @@ import sys
 from collections.abc import Sequence
 
 from assistant.answer import Answer, ClaimResult, Draft
-from ui import wiring
+from index.language import detect_language
+from ui import export, wiring
 from ui.config import Config
 
 
-def run_ask(config: Config, questions: Sequence[str], *, as_json: bool) -> int:
+def run_ask(
+    config: Config, questions: Sequence[str], *, as_json: bool, markdown: bool = False
+) -> int:
     assistant = wiring.assistant(config, os.environ)
     answers = []
     for question in questions:
@@ -24,7 +27,9 @@ def run_ask(config: Config, questions: Sequence[str], *, as_json: bool) -> int:
                 answer = event
         assert answer is not None
         answers.append(answer)
-        if not as_json:
+        if markdown:
+            print(export.answer_markdown(answer, answer.lang))
+        elif not as_json:
             print(show_answer(answer))
     if as_json:
         print(json.dumps([a.to_json() for a in answers], ensure_ascii=False, indent=2))
@@ -47,10 +52,15 @@ def show_answer(answer: Answer) -> str:
     return "\n".join(lines) + "\n"
 
 
-def run_check(config: Config, claims: Sequence[str], *, as_json: bool) -> int:
+def run_check(
+    config: Config, claims: Sequence[str], *, as_json: bool, markdown: bool = False
+) -> int:
     assistant = wiring.assistant(config, os.environ)
     results = [r for claim in claims for r in assistant.check(claim)]
-    if as_json:
+    if markdown:
+        lang = detect_language(" ".join(claims), default="en")
+        print(export.claims_markdown(results, lang))
+    elif as_json:
         print(json.dumps([r.to_json() for r in results], ensure_ascii=False, indent=2))
     else:
         print("\n".join(show_claim(r) for r in results))

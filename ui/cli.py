@@ -119,7 +119,11 @@ def _parser() -> argparse.ArgumentParser:
         description="Answer each question from the sources, citing passage and page.",
     )
     ask.add_argument("questions", nargs="+", metavar="QUESTION")
-    ask.add_argument("--json", action="store_true", help="print JSON")
+    ask_output = ask.add_mutually_exclusive_group()
+    ask_output.add_argument("--json", action="store_true", help="print JSON")
+    ask_output.add_argument(
+        "--markdown", action="store_true", help="print Markdown with a numbered reference list"
+    )
     ask.set_defaults(command=_ask)
 
     check = commands.add_parser(
@@ -130,7 +134,11 @@ def _parser() -> argparse.ArgumentParser:
         "paragraph is split into its sentences.",
     )
     check.add_argument("claims", nargs="+", metavar="CLAIM")
-    check.add_argument("--json", action="store_true", help="print JSON")
+    check_output = check.add_mutually_exclusive_group()
+    check_output.add_argument("--json", action="store_true", help="print JSON")
+    check_output.add_argument(
+        "--markdown", action="store_true", help="print Markdown with a numbered reference list"
+    )
     check.set_defaults(command=_check)
 
     summarize = commands.add_parser(
@@ -238,7 +246,7 @@ def _serve(config: Config, args: argparse.Namespace) -> int:
 def _ask(config: Config, args: argparse.Namespace) -> int:
     from ui.ask_command import run_ask
 
-    return run_ask(config, args.questions, as_json=args.json)
+    return run_ask(config, args.questions, as_json=args.json, markdown=args.markdown)
 
 
 def _summarize(config: Config, args: argparse.Namespace) -> int:
@@ -252,7 +260,7 @@ def _summarize(config: Config, args: argparse.Namespace) -> int:
 def _check(config: Config, args: argparse.Namespace) -> int:
     from ui.ask_command import run_check
 
-    return run_check(config, args.claims, as_json=args.json)
+    return run_check(config, args.claims, as_json=args.json, markdown=args.markdown)
 
 
 def _eval(config: Config, args: argparse.Namespace) -> int:

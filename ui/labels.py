@@ -51,6 +51,9 @@ LABELS: dict[str, dict[str, str]] = {
         "summarize": "Oppsummer",
         "overview": "Oversikt over alle kildene",
         "summary_of": "Oppsummer {title}",
+        "export_name": "kilde-samtale",
+        "download_md": "Last ned samtalen (Markdown)",
+        "download_docx": "Last ned samtalen (Word)",
     },
     "en": {
         "title": "kilde — ask the report and the sources it links to",
@@ -100,6 +103,9 @@ LABELS: dict[str, dict[str, str]] = {
         "summarize": "Summarise",
         "overview": "Overview of all sources",
         "summary_of": "Summarise {title}",
+        "export_name": "kilde-conversation",
+        "download_md": "Download the conversation (Markdown)",
+        "download_docx": "Download the conversation (Word)",
     },
 }
 
