@@ -15,6 +15,7 @@ from tests.app_server import app_config, free_port, running_app
 from ui.app import App
 from ui.cli import main
 from ui.config import ConfigError
+from ui.page_image import PageImages
 from ui.serve import launch
 from ui.services import AppServices
 
@@ -45,7 +46,7 @@ def test_html_copies_are_served_as_text_never_as_html(tmp_path: Path) -> None:
 
 
 def test_a_citation_to_a_changed_source_says_so(report_data: Path) -> None:
-    app = App(AppServices(app_config(report_data), os.environ))
+    app = App(AppServices(app_config(report_data), os.environ), PageImages())
     version = app.services.searcher().version
     page = app.services.page(version, "report", 1)
     assert page is not None
@@ -60,12 +61,12 @@ def test_a_citation_to_a_changed_source_says_so(report_data: Path) -> None:
         "quote": page[:8],
         "version": version,
     }
-    assert "kilde-mark" in app.show_citation("1-1", [cite], "en")
-    assert "kilde-mark" in app.show_citation("1-1@1796015438714", [cite], "en")  # a link click
+    assert "kilde-mark" in app.show_citation("1-1", [cite], "en")[0]
+    assert "kilde-mark" in app.show_citation("1-1@1796015438714", [cite], "en")[0]  # a click
     changed = {**cite, "quote": "something else"}
-    assert "has changed since this answer" in app.show_citation("1-1", [changed], "en")
+    assert "has changed since this answer" in app.show_citation("1-1", [changed], "en")[0]
     gone = {**cite, "page": 99}
-    assert "has changed since this answer" in app.show_citation("1-1", [gone], "en")
+    assert "has changed since this answer" in app.show_citation("1-1", [gone], "en")[0]
 
 
 def test_uploads_with_the_same_name_do_not_overwrite_each_other(

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from tests.app_server import app_config, running_app
+from tests.pdfs import text_pdf
 from ui.cli import main
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -49,7 +50,17 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         f"{XSS} Fylket har satt av midler til klynger innen skog og tre.\n",
         encoding="utf-8",
     )
-    assert main(["--data-dir", str(folder), "ingest", "--offline", str(note)]) == 0
+    pdf = folder / "innlandet.pdf"
+    pdf.write_bytes(
+        text_pdf(
+            [
+                "Innlandet satser på reiseliv og kultur.",
+                "Klyngen for bioøkonomi i Innlandet får 12 millioner kroner.",
+                "Skogen dekker mye av fylket.",
+            ]
+        )
+    )
+    assert main(["--data-dir", str(folder), "ingest", "--offline", str(note), str(pdf)]) == 0
     return folder
 
 
@@ -211,4 +222,36 @@ def test_the_conversation_downloads_as_markdown_and_word(
     paragraphs = [p.text for p in document.paragraphs]
     assert "Hva bruker Jämtland smart spesialisering i?" in paragraphs
     assert any(p.startswith("1. Notat om Jämtland") and "«" in p for p in paragraphs)
+    page.close()
+
+
+def test_a_pdf_citation_shows_the_page_with_the_quote_marked(
+    browser: Any, app_url: str, tmp_path: Path
+) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(app_url)
+    bot = _ask(page, "Hvor mye får klyngen for bioøkonomi i Innlandet?")
+    sync_api.expect(bot).to_contain_text("12 millioner")
+    bot.locator("a", has_text="[1]").click()
+    drawn = page.locator("#kilde-viewer .kilde-pdf img")
+    sync_api.expect(drawn).to_be_visible(timeout=20_000)
+    sync_api.expect(page.locator("#kilde-viewer .kilde-page-head")).to_contain_text("p. 2")
+    # The quote's line is marked over the drawn page, inside it.
+    box = page.locator("#kilde-viewer .kilde-box").first
+    sync_api.expect(box).to_be_visible()
+    image, mark = drawn.bounding_box(), box.bounding_box()
+    assert image is not None and mark is not None
+    assert image["x"] <= mark["x"] and mark["x"] + mark["width"] <= image["x"] + image["width"]
+    assert image["y"] <= mark["y"] < image["y"] + image["height"] / 4  # near the page's top
+    _shot(page, "pdf-page", tmp_path)
+    # The next page: drawn, nothing marked; zoomed in: wider than the viewer.
+    page.locator("#kilde-page-on").click()
+    sync_api.expect(page.locator("#kilde-viewer .kilde-page-head")).to_contain_text("p. 3")
+    sync_api.expect(page.locator("#kilde-viewer .kilde-box")).to_have_count(0)
+    page.locator("#kilde-zoom-in").click()
+    sync_api.expect(page.locator("#kilde-viewer .kilde-pdf")).to_have_attribute(
+        "style", "width:125%"
+    )
+    page.locator("#kilde-page-back").click()
+    sync_api.expect(page.locator("#kilde-viewer .kilde-box")).to_have_count(1)
     page.close()

@@ -8,6 +8,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -21,6 +22,7 @@ from index.sections import location
 from ingest.errors import IngestError
 from ui.export import conversation_docx, conversation_markdown, export_turns
 from ui.labels import CLAIM_EXAMPLES, EXAMPLES, label
+from ui.page_image import PageImageError, PageImages
 from ui.progress import GradioProgress
 from ui.render import (
     answer_markdown,
@@ -28,6 +30,7 @@ from ui.render import (
     escape_markdown,
     file_route,
     page_html,
+    page_image_html,
     sources_html,
     verdicts_html,
 )
@@ -35,11 +38,20 @@ from ui.services import BACKENDS, AppServices
 
 # Downloads stay this long on disk (Gradio copies them to its cache when it serves them).
 _EXPORTS_KEPT_S = 3600
+# A drawn page's width in the viewer, per cent: at first, the range, and one step.
+_ZOOM = 100
+_ZOOMS = (50, 300)
+_ZOOM_STEP = 25
 History = list[dict[str, Any]]
 Cites = list[dict[str, Any]]
 Outputs = tuple[Any, ...]
 CSS = """
 .kilde-hidden { display: none !important; }
+.kilde-pdf-frame { max-height: 75vh; overflow: auto; border: 1px solid #e5e5e5; }
+.kilde-pdf { position: relative; }
+.kilde-pdf img { width: 100%; height: auto; display: block; }
+.kilde-box { position: absolute; background: rgba(255, 214, 0, 0.4); outline: 2px solid #e0a800; }
+.kilde-note { font-size: 0.9em; color: #6e6e6e; }
 .kilde-mark { background: #ffe066; padding: 0 2px; }
 .kilde-page-text { max-height: 420px; overflow-y: auto; line-height: 1.5; }
 .kilde-cite blockquote { margin: 4px 0 12px 0; font-size: 0.92em; }
@@ -52,8 +64,9 @@ CSS = """
 class App:
     """Holds the services; its methods are the event handlers."""
 
-    def __init__(self, services: AppServices) -> None:
+    def __init__(self, services: AppServices, pages: PageImages) -> None:
         self.services = services
+        self._pages = pages
         self.lang = "nb" if services.config.ui.language == "nb" else "en"
 
     def file_url(self, doc_id: str, version: str | None = None) -> str | None:
@@ -246,20 +259,78 @@ class App:
             "",
         )
 
-    def show_citation(self, key: str | None, cites: Cites | None, lang: str) -> str:
+    def show_citation(self, key: str | None, cites: Cites | None, lang: str) -> Outputs:
         """The page of citation `key` ("answer-n", of any answer in the conversation) from
-        the index version its answer came from, the quote highlighted."""
+        the index version its answer came from, the quote marked: a PDF's page drawn, a
+        text's section. Also what the viewer now shows, for paging and zooming."""
         wanted = (key or "").split("@")[0]  # "@time": a click on the same [n] again
         cite = next((c for c in cites or [] if wanted and c.get("key") == wanted), None)
         if cite is None:
-            return label(lang, "viewer_empty")
-        text = self.services.page(cite["version"], cite["doc_id"], int(cite["page"]))
-        if text is None or text[cite["start"] : cite["end"]] != cite["quote"]:
+            return label(lang, "viewer_empty"), {}
+        viewing = {"key": wanted, "page": int(cite["page"]), "zoom": _ZOOM}
+        return self._view(cite, viewing, lang), viewing
+
+    def turn_page(
+        self, viewing: dict[str, Any] | None, step: int, cites: Cites | None, lang: str
+    ) -> Outputs:
+        """The PDF page before or after the one shown (`step` -1 or 1)."""
+        return self._changed_view(viewing, cites, lang, page=step)
+
+    def zoom(
+        self, viewing: dict[str, Any] | None, step: int, cites: Cites | None, lang: str
+    ) -> Outputs:
+        """The page shown larger or smaller (`step` 1 or -1)."""
+        return self._changed_view(viewing, cites, lang, zoom=step)
+
+    def _changed_view(
+        self,
+        viewing: dict[str, Any] | None,
+        cites: Cites | None,
+        lang: str,
+        *,
+        page: int = 0,
+        zoom: int = 0,
+    ) -> Outputs:
+        cite = next((c for c in cites or [] if viewing and c.get("key") == viewing["key"]), None)
+        if cite is None or viewing is None or not self._is_pdf(cite):
+            return gr.update(), viewing or {}
+        changed = {
+            **viewing,
+            "page": max(1, int(viewing["page"]) + page),
+            "zoom": min(_ZOOMS[-1], max(_ZOOMS[0], int(viewing["zoom"]) + zoom * _ZOOM_STEP)),
+        }
+        return self._view(cite, changed, lang), changed
+
+    def _view(self, cite: dict[str, Any], viewing: dict[str, Any], lang: str) -> str:
+        page = int(viewing["page"])
+        cited = page == int(cite["page"])
+        text = self.services.page(cite["version"], cite["doc_id"], int(cite["page"])) or ""
+        if text[cite["start"] : cite["end"]] != cite["quote"]:
             return f"<p>{html.escape(label(lang, 'source_changed'))}</p>"
-        where = location(
-            int(cite["page"]), cite.get("section"), cite.get("paragraph"), label(lang, "page")
+        page_word = label(lang, "page")
+        where = (
+            location(page, cite.get("section"), cite.get("paragraph"), page_word)
+            if cited
+            else f"{page_word} {page}"
         )
-        return page_html(cite["title"], where, text, cite["start"], cite["end"])
+        note = ""
+        path = self.services.local_copy(cite["doc_id"], cite["version"])
+        if path is not None and self._is_pdf(cite):
+            try:
+                image = self._pages.image(path, page, cite["quote"] if cited else "")
+            except PageImageError as error:
+                note = f"{label(lang, 'page_not_drawn')} ({error})"
+            else:
+                note = label(lang, "quote_not_drawn") if cited and not image.boxes else ""
+                return page_image_html(cite["title"], where, image, int(viewing["zoom"]), note)
+        if not cited:  # a page turned to that could not be drawn
+            return f"<p>{html.escape(note)}</p>"
+        shown = page_html(cite["title"], where, text, cite["start"], cite["end"])
+        return (f"<p class='kilde-note'>{html.escape(note)}</p>" if note else "") + shown
+
+    def _is_pdf(self, cite: dict[str, Any]) -> bool:
+        path = self.services.local_copy(cite["doc_id"], cite["version"])
+        return path is not None and path.suffix.lower() == ".pdf"
 
     # API (gradio_client): a question alone is enough.
 
@@ -327,7 +398,7 @@ class App:
 
 
 def build_app(services: AppServices) -> gr.Blocks:
-    app = App(services)
+    app = App(services, PageImages())
     lang = app.lang
     config = services.config
     # An in-process GGUF answers one request at a time; the others can run several.
@@ -399,6 +470,20 @@ def build_app(services: AppServices) -> gr.Blocks:
                             interactive=True,
                         )
                         viewer = gr.HTML(label(lang, "viewer_empty"), elem_id="kilde-viewer")
+                        viewing = gr.State({})  # the citation and page shown, its zoom
+                        with gr.Row(elem_id="kilde-page-tools"):
+                            page_back = gr.Button(
+                                label(lang, "page_back"), size="sm", elem_id="kilde-page-back"
+                            )
+                            page_on = gr.Button(
+                                label(lang, "page_on"), size="sm", elem_id="kilde-page-on"
+                            )
+                            zoom_out = gr.Button(
+                                label(lang, "zoom_out"), size="sm", elem_id="kilde-zoom-out"
+                            )
+                            zoom_in = gr.Button(
+                                label(lang, "zoom_in"), size="sm", elem_id="kilde-zoom-in"
+                            )
                         # Filled by a click on an answer's [n] (render.CITE_LINKS).
                         cite_request = gr.Textbox(
                             elem_id="kilde-cite-request",
@@ -479,17 +564,29 @@ def build_app(services: AppServices) -> gr.Blocks:
             api_name="ui_clear",
             api_visibility="private",
         )
+        for button, change, step in (
+            (page_back, app.turn_page, -1),
+            (page_on, app.turn_page, 1),
+            (zoom_out, app.zoom, -1),
+            (zoom_in, app.zoom, 1),
+        ):
+            button.click(
+                partial(_stepped, change, step),
+                [viewing, cites, language],
+                [viewer, viewing],
+                api_visibility="private",
+            )
         cite_request.change(
             app.show_citation,
             [cite_request, cites, language],
-            [viewer],
+            [viewer, viewing],
             api_name="ui_cite_link",
             api_visibility="private",
         )
         chips.change(
             app.show_citation,
             [chips, cites, language],
-            [viewer],
+            [viewer, viewing],
             api_name="ui_citation",
             api_visibility="undocumented",
         )
@@ -561,6 +658,16 @@ def _relabel(lang: str, report: str) -> list[Any]:
         gr.update(label=label(lang, "backend")),
         gr.update(label=label(lang, "passages")),
     ]
+
+
+def _stepped(
+    change: Callable[[dict[str, Any] | None, int, Cites | None, str], Outputs],
+    step: int,
+    viewing: dict[str, Any] | None,
+    cites: Cites | None,
+    lang: str,
+) -> Outputs:
+    return change(viewing, step, cites, lang)
 
 
 T = TypeVar("T")

@@ -15,6 +15,7 @@ from assistant.answer import Answer, Citation, ClaimResult
 from index.hit import Hit
 from ingest.source import SourceRecord
 from ui.labels import label
+from ui.page_image import PageImage
 
 _MARKER = re.compile(r"(\[\d{1,3}\])")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
@@ -118,6 +119,24 @@ def _anchor(href: str, text: str) -> str:
     return (
         f"<a href='{html.escape(href, quote=True)}' target='_blank' "
         f"rel='noopener noreferrer'>{html.escape(text)}</a>"
+    )
+
+
+def page_image_html(title: str, where: str, image: PageImage, zoom: int, note: str = "") -> str:
+    """A rendered PDF page, the quote's lines marked over it, `zoom` per cent of the viewer's
+    width; `note` says what the reader should know (the quote not found on the image)."""
+    boxes = "".join(
+        f"<span class='kilde-box' style='left:{x:.3%};top:{y:.3%};width:{w:.3%};height:{h:.3%}'>"
+        "</span>"
+        for x, y, w, h in image.boxes
+    )
+    head = html.escape(f"{title}, {where}")
+    extra = f"<div class='kilde-note'>{html.escape(note)}</div>" if note else ""
+    return (
+        f"<div class='kilde-page'><div class='kilde-page-head'>{head}</div>{extra}"
+        f"<div class='kilde-pdf-frame'><div class='kilde-pdf' style='width:{zoom}%'>"
+        f"<img src='data:image/png;base64,{image.png}' alt='{head}' "
+        f"width='{image.width}' height='{image.height}'>{boxes}</div></div></div>"
     )
 
 
