@@ -255,3 +255,67 @@ def test_a_pdf_citation_shows_the_page_with_the_quote_marked(
     page.locator("#kilde-page-back").click()
     sync_api.expect(page.locator("#kilde-viewer .kilde-box")).to_have_count(1)
     page.close()
+
+
+@pytest.fixture(scope="module")
+def app_url_nb(data_dir: Path) -> Iterator[str]:
+    """The app configured for Norwegian: what an English browser must not see."""
+    with running_app(app_config(data_dir, KILDE_UI__LANGUAGE="nb")) as (_, url):
+        yield url
+
+
+def _shown_words(page: Any) -> str:
+    """Everything the page says: its text, and its placeholders and accessible labels."""
+    attributes = page.evaluate(
+        """() => Array.from(document.querySelectorAll('[placeholder],[aria-label],[title]'))
+            .filter(e => e.offsetParent !== null)
+            .map(e => [e.getAttribute('placeholder'), e.getAttribute('aria-label'),
+                       e.getAttribute('title')].filter(Boolean).join(' '))
+            .join(' ')"""
+    )
+    return str(page.inner_text("body")) + " " + str(attributes)
+
+
+def _foreign(shown: str, lang: str, other: str) -> list[str]:
+    """The other language's interface words found in `shown` (words both share left out)."""
+    from ui.labels import CLAIM_EXAMPLES, EXAMPLES, LABELS
+
+    theirs = [
+        part
+        for key, value in LABELS[other].items()
+        if value != LABELS[lang][key] and "{" not in value
+        for part in value.split("|")
+        if len(part) > 3 and part not in LABELS[lang][key].split("|")
+    ]
+    theirs += EXAMPLES[other] + CLAIM_EXAMPLES[other]
+    return [word for word in theirs if word in shown]
+
+
+@pytest.mark.parametrize(
+    ("locale", "lang", "other"), [("en-US", "en", "nb"), ("nb-NO", "nb", "en")]
+)
+def test_the_interface_speaks_the_browsers_language_throughout(
+    browser: Any, app_url_nb: str, locale: str, lang: str, other: str
+) -> None:
+    from ui.labels import label
+
+    context = browser.new_context(locale=locale, viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.goto(app_url_nb)
+    tabs = ["chat_tab", "check_tab", "sources_tab", "settings_tab"]
+    sync_api.expect(page.get_by_role("tab", name=label(lang, "check_tab"))).to_be_visible()
+    sync_api.expect(page.locator("#kilde-send")).to_have_text(label(lang, "send"))
+    for tab in tabs:  # every component, tab by tab
+        page.get_by_role("tab", name=label(lang, tab)).click()
+        page.wait_for_timeout(300)
+        assert _foreign(_shown_words(page), lang, other) == [], tab
+    # The reader's choice is kept: chosen in the settings, still there after a reload.
+    page.locator("#kilde-language label", has_text="English" if lang == "nb" else "Norsk").click()
+    sync_api.expect(page.get_by_role("tab", name=label(other, "check_tab"))).to_be_visible()
+    page.reload()
+    sync_api.expect(page.locator("#kilde-send")).to_have_text(label(other, "send"))
+    for tab in tabs:
+        page.get_by_role("tab", name=label(other, tab)).click()
+        page.wait_for_timeout(300)
+        assert _foreign(_shown_words(page), other, lang) == [], tab
+    context.close()

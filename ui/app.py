@@ -167,13 +167,6 @@ class App:
                 shutil.rmtree(old, ignore_errors=True)
         return Path(tempfile.mkdtemp(dir=root))
 
-    def relabel_summaries(self, lang: str) -> list[Any]:
-        """The summary picker and its button in `lang` (the overview is a choice by name)."""
-        return [
-            gr.update(label=label(lang, "summarize_choice"), choices=self.summary_choices(lang)),
-            gr.update(value=label(lang, "summarize")),
-        ]
-
     def _open(self, question: str, history: History, turns: History, lang: str) -> Outputs:
         """The question in the chat, the answer's place held, the last answer's chips gone
         (its [n] in the chat still open its passages)."""
@@ -404,16 +397,31 @@ def build_app(services: AppServices) -> gr.Blocks:
     # An in-process GGUF answers one request at a time; the others can run several.
     concurrency = 1 if config.llm.backend == "llama-cpp" else config.ui.concurrency
     report = (config.corpus.sources[0].title if config.corpus.sources else None) or "the report"
+    # Every component with words on it, and how it says them in a language: a language
+    # switch goes through all of them (a test checks none is left out).
+    words: list[tuple[Any, Callable[[str], Any]]] = []
+
+    def say(component: T, words_in: Callable[[str], Any]) -> T:
+        words.append((component, words_in))
+        return component
+
+    def text(key: str) -> Callable[[str], Any]:
+        return lambda lang: gr.update(value=label(lang, key))
+
+    def titled(key: str) -> Callable[[str], Any]:
+        return lambda lang: gr.update(label=label(lang, key))
+
+    def tool(key: str, elem_id: str) -> gr.Button:
+        return say(gr.Button(label(lang, key), size="sm", elem_id=elem_id), text(key))
+
     blocks: gr.Blocks
     with gr.Blocks(title="kilde", analytics_enabled=False) as blocks:
         cites = gr.State([])
         conversation = gr.State([])  # the raw turns, for follow-up questions
         language = gr.State(lang)
-        intro = gr.Markdown(
-            f"## {label(lang, 'title')}\n\n" + label(lang, "intro").format(report=report)
-        )
+        say(gr.Markdown(_intro(lang, report)), lambda lang: _intro(lang, report))
         with gr.Tabs():
-            with gr.Tab(label(lang, "chat_tab"), id="chat"):
+            with say(gr.Tab(label(lang, "chat_tab"), id="chat"), titled("chat_tab")):
                 with gr.Row():
                     with gr.Column(scale=3):
                         chatbot = gr.Chatbot(
@@ -424,66 +432,93 @@ def build_app(services: AppServices) -> gr.Blocks:
                             buttons=["copy"],
                         )
                         with gr.Row():
-                            question = gr.Textbox(
-                                show_label=False,
-                                scale=5,
-                                elem_id="kilde-question",
-                                placeholder=label(lang, "placeholder"),
+                            question = say(
+                                gr.Textbox(
+                                    show_label=False,
+                                    scale=5,
+                                    elem_id="kilde-question",
+                                    placeholder=label(lang, "placeholder"),
+                                ),
+                                lambda lang: gr.update(placeholder=label(lang, "placeholder")),
                             )
-                            send = gr.Button(
-                                label(lang, "send"),
-                                variant="primary",
-                                scale=1,
-                                elem_id="kilde-send",
+                            send = say(
+                                gr.Button(
+                                    label(lang, "send"),
+                                    variant="primary",
+                                    scale=1,
+                                    elem_id="kilde-send",
+                                ),
+                                text("send"),
                             )
-                        gr.Examples(EXAMPLES, inputs=question, label=label(lang, "examples"))
+                        examples = gr.Examples(
+                            [[q] for q in EXAMPLES[lang]],
+                            inputs=question,
+                            label=label(lang, "examples"),
+                        )
+                        say(examples.dataset, lambda lang: _examples(EXAMPLES, lang))
                         with gr.Row(equal_height=True):
-                            summary_source = gr.Dropdown(
-                                app.summary_choices(lang),
-                                value="",
-                                label=label(lang, "summarize_choice"),
-                                scale=5,
-                                elem_id="kilde-summary-source",
+                            summary_source = say(
+                                gr.Dropdown(
+                                    app.summary_choices(lang),
+                                    value="",
+                                    label=label(lang, "summarize_choice"),
+                                    scale=5,
+                                    elem_id="kilde-summary-source",
+                                ),
+                                lambda lang: gr.update(
+                                    label=label(lang, "summarize_choice"),
+                                    choices=app.summary_choices(lang),
+                                ),
                             )
-                            summarize = gr.Button(
-                                label(lang, "summarize"), scale=1, elem_id="kilde-summarize"
+                            summarize = say(
+                                gr.Button(
+                                    label(lang, "summarize"), scale=1, elem_id="kilde-summarize"
+                                ),
+                                text("summarize"),
                             )
                         with gr.Row():
-                            download_md = gr.DownloadButton(
-                                label(lang, "download_md"),
-                                size="sm",
-                                interactive=False,
-                                elem_id="kilde-download-md",
+                            download_md = say(
+                                gr.DownloadButton(
+                                    label(lang, "download_md"),
+                                    size="sm",
+                                    interactive=False,
+                                    elem_id="kilde-download-md",
+                                ),
+                                titled("download_md"),
                             )
-                            download_docx = gr.DownloadButton(
-                                label(lang, "download_docx"),
-                                size="sm",
-                                interactive=False,
-                                elem_id="kilde-download-docx",
+                            download_docx = say(
+                                gr.DownloadButton(
+                                    label(lang, "download_docx"),
+                                    size="sm",
+                                    interactive=False,
+                                    elem_id="kilde-download-docx",
+                                ),
+                                titled("download_docx"),
                             )
-                        clear = gr.Button(label(lang, "clear"), size="sm")
-                    with gr.Column(scale=2):
-                        chips = gr.Radio(
-                            [],
-                            label=label(lang, "citations"),
-                            elem_id="kilde-chips",
-                            interactive=True,
+                        clear = say(
+                            gr.Button(label(lang, "clear"), size="sm", elem_id="kilde-clear"),
+                            text("clear"),
                         )
-                        viewer = gr.HTML(label(lang, "viewer_empty"), elem_id="kilde-viewer")
+                    with gr.Column(scale=2):
+                        chips = say(
+                            gr.Radio(
+                                [],
+                                label=label(lang, "citations"),
+                                elem_id="kilde-chips",
+                                interactive=True,
+                            ),
+                            titled("citations"),
+                        )
+                        viewer = say(
+                            gr.HTML(label(lang, "viewer_empty"), elem_id="kilde-viewer"),
+                            lambda lang: label(lang, "viewer_empty"),
+                        )
                         viewing = gr.State({})  # the citation and page shown, its zoom
                         with gr.Row(elem_id="kilde-page-tools"):
-                            page_back = gr.Button(
-                                label(lang, "page_back"), size="sm", elem_id="kilde-page-back"
-                            )
-                            page_on = gr.Button(
-                                label(lang, "page_on"), size="sm", elem_id="kilde-page-on"
-                            )
-                            zoom_out = gr.Button(
-                                label(lang, "zoom_out"), size="sm", elem_id="kilde-zoom-out"
-                            )
-                            zoom_in = gr.Button(
-                                label(lang, "zoom_in"), size="sm", elem_id="kilde-zoom-in"
-                            )
+                            page_back = tool("page_back", "kilde-page-back")
+                            page_on = tool("page_on", "kilde-page-on")
+                            zoom_out = tool("zoom_out", "kilde-zoom-out")
+                            zoom_in = tool("zoom_in", "kilde-zoom-in")
                         # Filled by a click on an answer's [n] (render.CITE_LINKS).
                         cite_request = gr.Textbox(
                             elem_id="kilde-cite-request",
@@ -492,38 +527,67 @@ def build_app(services: AppServices) -> gr.Blocks:
                             container=False,
                         )
                         cited = gr.HTML("", elem_id="kilde-cited")
-            with gr.Tab(label(lang, "check_tab"), id="check"):
-                claim = gr.Textbox(
-                    label=label(lang, "claim"),
-                    lines=5,
-                    elem_id="kilde-claim",
-                    placeholder=label(lang, "claim_placeholder"),
+            with say(gr.Tab(label(lang, "check_tab"), id="check"), titled("check_tab")):
+                claim = say(
+                    gr.Textbox(
+                        label=label(lang, "claim"),
+                        lines=5,
+                        elem_id="kilde-claim",
+                        placeholder=label(lang, "claim_placeholder"),
+                    ),
+                    lambda lang: gr.update(
+                        label=label(lang, "claim"), placeholder=label(lang, "claim_placeholder")
+                    ),
                 )
-                check = gr.Button(label(lang, "check"), variant="primary", elem_id="kilde-check")
-                gr.Examples(CLAIM_EXAMPLES, inputs=claim, label=label(lang, "examples"))
+                check = say(
+                    gr.Button(label(lang, "check"), variant="primary", elem_id="kilde-check"),
+                    text("check"),
+                )
+                claim_examples = gr.Examples(
+                    [[c] for c in CLAIM_EXAMPLES[lang]], inputs=claim, label=label(lang, "examples")
+                )
+                say(claim_examples.dataset, lambda lang: _examples(CLAIM_EXAMPLES, lang))
                 verdicts = gr.HTML("", elem_id="kilde-verdicts")
-            with gr.Tab(label(lang, "sources_tab"), id="sources"):
-                table = gr.HTML(app.sources(lang), elem_id="kilde-sources")
-                url = gr.Textbox(label=label(lang, "add_url"), placeholder="https://…")
-                upload = gr.File(
-                    label=label(lang, "upload"),
-                    file_count="multiple",
-                    type="filepath",
-                    file_types=[".pdf", ".html", ".htm", ".txt", ".md"],
+            with say(gr.Tab(label(lang, "sources_tab"), id="sources"), titled("sources_tab")):
+                table = say(gr.HTML(app.sources(lang), elem_id="kilde-sources"), app.sources)
+                url = say(
+                    gr.Textbox(label=label(lang, "add_url"), placeholder="https://…"),
+                    titled("add_url"),
                 )
-                ingest = gr.Button(label(lang, "ingest"), elem_id="kilde-ingest")
+                upload = say(
+                    gr.File(
+                        label=label(lang, "upload"),
+                        file_count="multiple",
+                        type="filepath",
+                        file_types=[".pdf", ".html", ".htm", ".txt", ".md"],
+                    ),
+                    titled("upload"),
+                )
+                ingest = say(
+                    gr.Button(label(lang, "ingest"), elem_id="kilde-ingest"), text("ingest")
+                )
                 status = gr.Markdown("")
-            with gr.Tab(label(lang, "settings_tab"), id="settings"):
-                backend = gr.Radio(
-                    list(BACKENDS), value=config.llm.backend, label=label(lang, "backend")
+            with say(gr.Tab(label(lang, "settings_tab"), id="settings"), titled("settings_tab")):
+                backend = say(
+                    gr.Radio(
+                        list(BACKENDS), value=config.llm.backend, label=label(lang, "backend")
+                    ),
+                    titled("backend"),
                 )
-                k = gr.Slider(
-                    2, 12, value=config.retrieval.k, step=1, label=label(lang, "passages")
+                k = say(
+                    gr.Slider(
+                        2, 12, value=config.retrieval.k, step=1, label=label(lang, "passages")
+                    ),
+                    titled("passages"),
                 )
-                language_choice = gr.Radio(
-                    [("Norsk (bokmål)", "nb"), ("English", "en")],
-                    value=lang,
-                    label=label(lang, "language"),
+                language_choice = say(
+                    gr.Radio(
+                        [("Norsk (bokmål)", "nb"), ("English", "en")],
+                        value=lang,
+                        label=label(lang, "language"),
+                        elem_id="kilde-language",
+                    ),
+                    titled("language"),
                 )
 
         chat_inputs = [question, chatbot, conversation, cites, backend, k, language]
@@ -608,26 +672,20 @@ def build_app(services: AppServices) -> gr.Blocks:
             concurrency_limit=1,
             concurrency_id="ingest",
         )
-        language_choice.change(
-            lambda choice: [*_relabel(choice, report), *app.relabel_summaries(choice)],
+        # The interface's language: the one chosen before (kept in the browser), else the
+        # browser's own on the first visit (nb, nn, no: bokmål; anything else: English).
+        chosen = gr.BrowserState("", storage_key="kilde-language")
+        blocks.load(
+            lambda kept: kept if kept in ("nb", "en") else lang,
+            [chosen],
             [language_choice],
-            [
-                language,
-                intro,
-                question,
-                send,
-                clear,
-                chips,
-                claim,
-                check,
-                url,
-                upload,
-                ingest,
-                backend,
-                k,
-                summary_source,
-                summarize,
-            ],
+            js=BROWSER_LANGUAGE,
+            api_visibility="private",
+        )
+        language_choice.change(
+            lambda choice: [choice, choice, *(words_in(choice) for _, words_in in words)],
+            [language_choice],
+            [language, chosen, *(component for component, _ in words)],
             api_name="ui_language",
             api_visibility="private",
         )
@@ -642,22 +700,20 @@ def build_app(services: AppServices) -> gr.Blocks:
     return blocks
 
 
-def _relabel(lang: str, report: str) -> list[Any]:
-    return [
-        lang,
-        f"## {label(lang, 'title')}\n\n" + label(lang, "intro").format(report=report),
-        gr.update(placeholder=label(lang, "placeholder")),
-        gr.update(value=label(lang, "send")),
-        gr.update(value=label(lang, "clear")),
-        gr.update(label=label(lang, "citations")),
-        gr.update(label=label(lang, "claim"), placeholder=label(lang, "claim_placeholder")),
-        gr.update(value=label(lang, "check")),
-        gr.update(label=label(lang, "add_url")),
-        gr.update(label=label(lang, "upload")),
-        gr.update(value=label(lang, "ingest")),
-        gr.update(label=label(lang, "backend")),
-        gr.update(label=label(lang, "passages")),
-    ]
+def _intro(lang: str, report: str) -> str:
+    return f"## {label(lang, 'title')}\n\n" + label(lang, "intro").format(report=report)
+
+
+def _examples(examples: dict[str, list[str]], lang: str) -> Any:
+    return gr.update(samples=[[e] for e in examples[lang]], label=label(lang, "examples"))
+
+
+# The language kept from an earlier visit, else the browser's: what `blocks.load` starts with.
+BROWSER_LANGUAGE = """(kept) => {
+  if (kept === "nb" || kept === "en") return kept;
+  const first = ((navigator.languages && navigator.languages[0]) || navigator.language || "");
+  return /^(nb|nn|no)\\b/i.test(first) ? "nb" : "en";
+}"""
 
 
 def _stepped(

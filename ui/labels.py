@@ -58,6 +58,7 @@ LABELS: dict[str, dict[str, str]] = {
         "zoom_in": "Forstørr",
         "page_not_drawn": "Siden kunne ikke tegnes; her er teksten",
         "quote_not_drawn": "Sitatet kunne ikke markeres på siden; se «Siterte avsnitt».",
+        "columns": "id|status|hentet|type|språk|sider|biter|tittel / grunn",
         "download_md": "Last ned samtalen (Markdown)",
         "download_docx": "Last ned samtalen (Word)",
     },
@@ -116,21 +117,37 @@ LABELS: dict[str, dict[str, str]] = {
         "zoom_in": "Zoom in",
         "page_not_drawn": "The page could not be drawn; here is its text",
         "quote_not_drawn": "The quote could not be marked on the page; see «Cited passages».",
+        "columns": "id|status|obtained|kind|language|pages|chunks|title / reason",
         "download_md": "Download the conversation (Markdown)",
         "download_docx": "Download the conversation (Word)",
     },
 }
 
-EXAMPLES = [
-    "Hva er det sentrale i prioriteringene, og hvor svikter det?",
-    "What does the EIT think regions should make use of?",
-    "Hvem utgjorde hovedmengden av deltakerne på konferansen?",
-    "Which co-authors with ties to Norway were mentioned?",
-]
-CLAIM_EXAMPLES = [
-    "The report says the smart specialisation method originated entirely within the EU.",
-    "Ifølge rapporten gir smart spesialisering en god ramme for samarbeid mellom fagretninger.",
-]
+# The examples under the question box and the claim box, in the interface's language.
+EXAMPLES = {
+    "nb": [
+        "Hva er det sentrale i prioriteringene, og hvor svikter det?",
+        "Hva mener EIT at regionene bør benytte?",
+        "Hvem utgjorde hovedmengden av deltakerne på konferansen?",
+        "Oppsummer rapporten.",
+    ],
+    "en": [
+        "What does the EIT think regions should make use of?",
+        "Who made up most of the conference participants?",
+        "Which co-authors with ties to Norway were mentioned?",
+        "Summarise the report's main conclusions.",
+    ],
+}
+CLAIM_EXAMPLES = {
+    "nb": [
+        "Ifølge rapporten gir smart spesialisering en god ramme for samarbeid mellom fagretninger.",
+        "Rapporten sier at metoden for smart spesialisering i sin helhet oppsto innenfor EU.",
+    ],
+    "en": [
+        "The report says the smart specialisation method originated entirely within the EU.",
+        "According to the report, skills are becoming ever more important.",
+    ],
+}
 
 
 def label(lang: str, key: str) -> str:

@@ -190,10 +190,7 @@ def verdicts_html(results: Sequence[ClaimResult], lang: str, file_url: FileUrl) 
 
 
 def sources_html(records: Sequence[SourceRecord], lang: str) -> str:
-    head = "".join(
-        f"<th>{html.escape(h)}</th>"
-        for h in ("id", "status", "obtained", "kind", "lang", "pages", "chunks", "title / reason")
-    )
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in label(lang, "columns").split("|"))
     rows = []
     for r in records:
         detail = r.title if r.status == "ok" else f"{r.title}: {r.error or ''}"
