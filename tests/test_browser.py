@@ -319,3 +319,38 @@ def test_the_interface_speaks_the_browsers_language_throughout(
         page.wait_for_timeout(300)
         assert _foreign(_shown_words(page), other, lang) == [], tab
     context.close()
+
+
+def test_a_conversation_survives_a_reload_and_can_be_saved_opened_and_deleted(
+    browser: Any, app_url: str
+) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.goto(app_url)
+    _ask(page, "What does the EIT think regions should make use of?")
+    page.wait_for_timeout(1000)  # the conversation is kept after the answer
+    page.reload()
+    bot = page.locator("#kilde-chat .bot").last
+    sync_api.expect(bot).to_contain_text("Innovation Centres", timeout=20_000)
+    bot.locator("a", has_text="[1]").click()  # its sources came back with it
+    mark = page.locator("#kilde-viewer mark.kilde-mark")
+    sync_api.expect(mark).to_contain_text("EIT mener", timeout=20_000)
+    # Saved under a name, a new conversation started, the saved one opened again.
+    page.locator("#kilde-saved").get_by_text("Saved conversations").click()
+    page.locator("#kilde-save-name textarea, #kilde-save-name input").first.fill("EIT")
+    page.locator("#kilde-save").click()
+    sync_api.expect(page.locator("#kilde-saved-list input")).to_have_value("EIT")
+    page.locator("#kilde-clear").click()
+    sync_api.expect(page.locator("#kilde-chat .bot")).to_have_count(0)
+    page.reload()
+    sync_api.expect(page.locator("#kilde-chat .bot")).to_have_count(0)  # cleared stays so
+    page.locator("#kilde-saved").get_by_text("Saved conversations").click()
+    sync_api.expect(page.locator("#kilde-saved-list input")).to_have_value("EIT")
+    page.locator("#kilde-open").click()
+    sync_api.expect(page.locator("#kilde-chat .bot").last).to_contain_text("Innovation Centres")
+    page.locator("#kilde-delete").click()
+    sync_api.expect(page.locator("#kilde-saved-list input")).to_have_value("")
+    page.reload()
+    page.locator("#kilde-saved").get_by_text("Saved conversations").click()
+    sync_api.expect(page.locator("#kilde-saved-list input")).to_have_value("")
+    context.close()

@@ -499,6 +499,43 @@ def build_app(services: AppServices) -> gr.Blocks:
                             gr.Button(label(lang, "clear"), size="sm", elem_id="kilde-clear"),
                             text("clear"),
                         )
+                        with say(
+                            gr.Accordion(label(lang, "saved"), open=False, elem_id="kilde-saved"),
+                            titled("saved"),
+                        ):
+                            with gr.Row(equal_height=True):
+                                save_name = say(
+                                    gr.Textbox(
+                                        label=label(lang, "save_name"),
+                                        scale=3,
+                                        elem_id="kilde-save-name",
+                                    ),
+                                    titled("save_name"),
+                                )
+                                save = say(
+                                    gr.Button(label(lang, "save"), scale=1, elem_id="kilde-save"),
+                                    text("save"),
+                                )
+                            with gr.Row(equal_height=True):
+                                saved_list = say(
+                                    gr.Dropdown(
+                                        [],
+                                        label=label(lang, "saved_list"),
+                                        scale=3,
+                                        elem_id="kilde-saved-list",
+                                    ),
+                                    titled("saved_list"),
+                                )
+                                open_saved = say(
+                                    gr.Button(label(lang, "open"), scale=1, elem_id="kilde-open"),
+                                    text("open"),
+                                )
+                                delete_saved = say(
+                                    gr.Button(
+                                        label(lang, "delete"), scale=1, elem_id="kilde-delete"
+                                    ),
+                                    text("delete"),
+                                )
                     with gr.Column(scale=2):
                         chips = say(
                             gr.Radio(
@@ -593,7 +630,7 @@ def build_app(services: AppServices) -> gr.Blocks:
         chat_inputs = [question, chatbot, conversation, cites, backend, k, language]
         chat_outputs = [chatbot, conversation, chips, viewer, cited, cites, question]
         downloads = ([conversation, cites, language], [download_md, download_docx])
-        gr.on(
+        answered = gr.on(
             [question.submit, send.click],
             app.respond,
             chat_inputs,
@@ -603,7 +640,7 @@ def build_app(services: AppServices) -> gr.Blocks:
             concurrency_limit=concurrency,
             concurrency_id="answers",
         ).then(app.exports, *downloads, api_visibility="private")
-        summarize.click(
+        summarised = summarize.click(
             app.summarize,
             [summary_source, chatbot, conversation, cites, backend, language],
             chat_outputs,
@@ -612,6 +649,25 @@ def build_app(services: AppServices) -> gr.Blocks:
             concurrency_limit=concurrency,
             concurrency_id="answers",
         ).then(app.exports, *downloads, api_visibility="private")
+        # The conversation is kept in the browser: a reload brings it back; saved ones are
+        # kept under their names until deleted.
+        kept = gr.BrowserState({}, storage_key="kilde-conversation")
+        saved = gr.BrowserState({}, storage_key="kilde-saved")
+        chat_state = [chatbot, conversation, cites]
+        blocks.load(
+            _restored, [kept, saved], [*chat_state, saved_list], api_visibility="private"
+        ).then(app.exports, *downloads, api_visibility="private")
+        for event in (answered, summarised):
+            event.then(_kept, chat_state, [kept], api_visibility="private")
+        save.click(
+            _saved, [save_name, *chat_state, saved], [saved, saved_list], api_visibility="private"
+        )
+        open_saved.click(
+            _opened, [saved_list, saved], [*chat_state, kept], api_visibility="private"
+        ).then(app.exports, *downloads, api_visibility="private")
+        delete_saved.click(
+            _deleted, [saved_list, saved], [saved, saved_list], api_visibility="private"
+        )
         clear.click(
             lambda lang: (
                 [],
@@ -627,7 +683,7 @@ def build_app(services: AppServices) -> gr.Blocks:
             [chatbot, conversation, chips, viewer, cited, cites, download_md, download_docx],
             api_name="ui_clear",
             api_visibility="private",
-        )
+        ).then(_kept, chat_state, [kept], api_visibility="private")
         for button, change, step in (
             (page_back, app.turn_page, -1),
             (page_on, app.turn_page, 1),
@@ -698,6 +754,50 @@ def build_app(services: AppServices) -> gr.Blocks:
         gr_api(app.search_api, api_name="search")
         gr_api(app.summarize_api, api_name="summarize")
     return blocks
+
+
+Kept = dict[str, Any]  # a conversation as the browser keeps it
+
+
+def _kept(history: History, turns: History, cites: Cites) -> Kept:
+    return {"history": history, "turns": turns, "cites": cites}
+
+
+def _restored(kept: Kept | None, saved: dict[str, Kept] | None) -> Outputs:
+    """The conversation of the last visit, and the names of the saved ones."""
+    kept = kept or {}
+    names = sorted(saved or {})
+    return (
+        kept.get("history", []),
+        kept.get("turns", []),
+        kept.get("cites", []),
+        gr.update(choices=names, value=names[0] if names else None),
+    )
+
+
+def _saved(
+    name: str, history: History, turns: History, cites: Cites, saved: dict[str, Kept] | None
+) -> Outputs:
+    """The conversation saved under `name` (a saved one of that name replaced)."""
+    saved = dict(saved or {})
+    name = " ".join(name.split())[:80]
+    if not name or not turns:
+        return saved, gr.update()
+    saved[name] = _kept(history, turns, cites)
+    return saved, gr.update(choices=sorted(saved), value=name)
+
+
+def _opened(name: str | None, saved: dict[str, Kept] | None) -> Outputs:
+    found = (saved or {}).get(name or "")
+    if found is None:
+        return gr.update(), gr.update(), gr.update(), gr.update()
+    return found["history"], found["turns"], found["cites"], found
+
+
+def _deleted(name: str | None, saved: dict[str, Kept] | None) -> Outputs:
+    saved = {k: v for k, v in (saved or {}).items() if k != name}
+    names = sorted(saved)
+    return saved, gr.update(choices=names, value=names[0] if names else None)
 
 
 def _intro(lang: str, report: str) -> str:
