@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -288,7 +289,8 @@ def _foreign(shown: str, lang: str, other: str) -> list[str]:
         if len(part) > 3 and part not in LABELS[lang][key].split("|")
     ]
     theirs += EXAMPLES[other] + CLAIM_EXAMPLES[other]
-    return [word for word in theirs if word in shown]
+    # Whole words: the English "Open" is not in the Norwegian "OpenAI-kompatibel".
+    return [word for word in theirs if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", shown)]
 
 
 @pytest.mark.parametrize(
@@ -354,3 +356,27 @@ def test_a_conversation_survives_a_reload_and_can_be_saved_opened_and_deleted(
     page.locator("#kilde-saved").get_by_text("Saved conversations").click()
     sync_api.expect(page.locator("#kilde-saved-list input")).to_have_value("")
     context.close()
+
+
+def test_ctrl_enter_checks_a_claim_and_settings_say_what_is_not_set_up(
+    browser: Any, app_url: str
+) -> None:
+    from ui.labels import label
+
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(app_url)
+    page.get_by_role("tab", name="Check a claim").click()
+    claim = page.locator("#kilde-claim textarea")
+    claim.fill("Kompetanse blir stadig viktigere ifølge rapporten.")
+    claim.press("Control+Enter")
+    verdicts = page.locator("#kilde-verdicts")
+    sync_api.expect(verdicts.locator(".kilde-supported")).to_be_visible(timeout=60_000)
+    assert claim.input_value() == "Kompetanse blir stadig viktigere ifølge rapporten."
+    sync_api.expect(page.locator("#kilde-confidence-help")).to_contain_text("not a probability")
+    page.get_by_role("tab", name="Settings").click()
+    backends = page.locator("#kilde-backend")
+    # No OpenAI-compatible endpoint is configured here: not offered, and how to set it up said.
+    sync_api.expect(backends).to_contain_text(label("en", "configure_openai"))
+    assert backends.locator("label", has_text="openai").count() == 0
+    sync_api.expect(backends.locator("label", has_text="extractive")).to_be_visible()
+    page.close()

@@ -556,7 +556,7 @@ def build_app(services: AppServices) -> gr.Blocks:
                             page_on = tool("page_on", "kilde-page-on")
                             zoom_out = tool("zoom_out", "kilde-zoom-out")
                             zoom_in = tool("zoom_in", "kilde-zoom-in")
-                        # Filled by a click on an answer's [n] (render.CITE_LINKS).
+                        # Filled by a click on an answer's [n] (render.PAGE_SCRIPT).
                         cite_request = gr.Textbox(
                             elem_id="kilde-cite-request",
                             elem_classes=["kilde-hidden"],
@@ -585,6 +585,10 @@ def build_app(services: AppServices) -> gr.Blocks:
                 )
                 say(claim_examples.dataset, lambda lang: _examples(CLAIM_EXAMPLES, lang))
                 verdicts = gr.HTML("", elem_id="kilde-verdicts")
+                say(
+                    gr.Markdown(label(lang, "confidence_help"), elem_id="kilde-confidence-help"),
+                    lambda lang: label(lang, "confidence_help"),
+                )
             with say(gr.Tab(label(lang, "sources_tab"), id="sources"), titled("sources_tab")):
                 table = say(gr.HTML(app.sources(lang), elem_id="kilde-sources"), app.sources)
                 url = say(
@@ -605,11 +609,19 @@ def build_app(services: AppServices) -> gr.Blocks:
                 )
                 status = gr.Markdown("")
             with say(gr.Tab(label(lang, "settings_tab"), id="settings"), titled("settings_tab")):
+                # Only backends that can run are offered; the others say how to set them up.
+                missing = services.unconfigured()
                 backend = say(
                     gr.Radio(
-                        list(BACKENDS), value=config.llm.backend, label=label(lang, "backend")
+                        [b for b in BACKENDS if b not in missing],
+                        value=config.llm.backend,
+                        label=label(lang, "backend"),
+                        info=_how_to_configure(missing, lang),
+                        elem_id="kilde-backend",
                     ),
-                    titled("backend"),
+                    lambda lang: gr.update(
+                        label=label(lang, "backend"), info=_how_to_configure(missing, lang)
+                    ),
                 )
                 k = say(
                     gr.Slider(
@@ -798,6 +810,10 @@ def _deleted(name: str | None, saved: dict[str, Kept] | None) -> Outputs:
     saved = {k: v for k, v in (saved or {}).items() if k != name}
     names = sorted(saved)
     return saved, gr.update(choices=names, value=names[0] if names else None)
+
+
+def _how_to_configure(missing: dict[str, str], lang: str) -> str:
+    return " ".join(label(lang, key) for key in missing.values())
 
 
 def _intro(lang: str, report: str) -> str:

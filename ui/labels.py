@@ -60,6 +60,11 @@ LABELS: dict[str, dict[str, str]] = {
         "quote_not_drawn": "Sitatet kunne ikke markeres på siden; se «Siterte avsnitt».",
         "columns": "id|status|hentet|type|språk|sider|biter|tittel / grunn",
         "saved": "Lagrede samtaler",
+        "configure_openai": "OpenAI-kompatibel modell: ikke satt opp; angi [llm] base_url og "
+        "model i config.toml (se README).",
+        "configure_llama": "Lokal GGUF-modell (llama-cpp): ikke installert; kjør `make local`.",
+        "confidence_help": "Prosenten er hvor sikker kilde er på avgjørelsen, ut fra hvor godt "
+        "avsnittet samsvarer med påstanden; den er ingen sannsynlighet for at påstanden er sann.",
         "save_name": "Navn på samtalen",
         "save": "Lagre",
         "saved_list": "Lagrede samtaler i denne nettleseren",
@@ -125,6 +130,11 @@ LABELS: dict[str, dict[str, str]] = {
         "quote_not_drawn": "The quote could not be marked on the page; see «Cited passages».",
         "columns": "id|status|obtained|kind|language|pages|chunks|title / reason",
         "saved": "Saved conversations",
+        "configure_openai": "OpenAI-compatible model: not set up; set [llm] base_url and model "
+        "in config.toml (see the README).",
+        "configure_llama": "Local GGUF model (llama-cpp): not installed; run `make local`.",
+        "confidence_help": "The percentage is how sure kilde is of the verdict, from how well "
+        "the passage matches the claim; it is not a probability that the claim is true.",
         "save_name": "Name of the conversation",
         "save": "Save",
         "saved_list": "Conversations saved in this browser",

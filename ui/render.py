@@ -34,7 +34,7 @@ def escape_markdown(text: str) -> str:
 def answer_markdown(answer: Answer, lang: str, number: int = 0) -> str:
     """The answer for the chat: escaped, unsupported sentences marked, each marker [n] a link
     to "#kilde-cite-{number}-{n}" (`number`: the answer's in the conversation), which the
-    page's script (CITE_LINKS) opens in the viewer."""
+    page's script (PAGE_SCRIPT) opens in the viewer."""
     text = answer.text
     for sentence in answer.sentences:
         if not sentence.supported and sentence.text in text:
@@ -51,10 +51,11 @@ def answer_markdown(answer: Answer, lang: str, number: int = 0) -> str:
     return out.replace("\n", "  \n")
 
 
-# Clicks on an answer's [n] (links to "#kilde-cite-{answer}-{n}") go to the hidden
-# #kilde-cite-request box, whose input event opens that citation in the viewer; the time
-# makes a second click on the same [n] an input too.
-CITE_LINKS = """() => {
+# The page's script. Clicks on an answer's [n] (links to "#kilde-cite-{answer}-{n}") go to
+# the hidden #kilde-cite-request box, whose change opens that citation in the viewer (the
+# time makes a second click on the same [n] a change too). Ctrl+Enter (Cmd+Enter) in the
+# claim box checks it, as Enter asks a question.
+PAGE_SCRIPT = """() => {
   document.addEventListener("click", (event) => {
     const link = event.target.closest && event.target.closest("a[href^='#kilde-cite-']");
     if (!link) return;
@@ -64,6 +65,13 @@ CITE_LINKS = """() => {
     if (!box) return;
     box.value = link.getAttribute("href").slice(12) + "@" + Date.now();
     box.dispatchEvent(new Event("input", { bubbles: true }));
+  }, true);
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey)) return;
+    if (!(event.target.closest && event.target.closest("#kilde-claim"))) return;
+    event.preventDefault();
+    const check = document.querySelector("#kilde-check");
+    if (check) check.click();
   }, true);
 }"""
 

@@ -76,7 +76,7 @@ def _launch(
     block: bool,
 ) -> None:
     from ui.app import CSS
-    from ui.render import CITE_LINKS
+    from ui.render import PAGE_SCRIPT
 
     blocks.launch(
         server_name=host,
@@ -91,7 +91,7 @@ def _launch(
         prevent_thread_lock=not block,
         footer_links=["api"],
         css=CSS,
-        js=CITE_LINKS,
+        js=PAGE_SCRIPT,
         theme=_theme(),
         quiet=not block,
     )

