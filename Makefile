@@ -32,10 +32,15 @@ local: $(STAMP)
 	$(BIN)/python -m pip install --quiet --find-links $(WHEELS) -e '.[local]'
 
 # The tests also exercise the local GGUF backend.
+# The accessibility test runs axe-core (from the npm registry) in the browser.
+AXE_VERSION := 4.11.0
+AXE := $(VENV)/npm/node_modules/axe-core/axe.min.js
+
 $(TEST_STAMP): $(STAMP)
 	$(MAKE) --no-print-directory local
 	$(BIN)/python -m pip install --quiet --find-links $(WHEELS) -e '.[dev,local]'
 	@command -v chromium >/dev/null || $(MAKE) --no-print-directory chromium
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/npm axe-core@$(AXE_VERSION)
 	touch $(TEST_STAMP)
 
 install-test: $(TEST_STAMP)

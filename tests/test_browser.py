@@ -380,3 +380,54 @@ def test_ctrl_enter_checks_a_claim_and_settings_say_what_is_not_set_up(
     assert backends.locator("label", has_text="openai").count() == 0
     sync_api.expect(backends.locator("label", has_text="extractive")).to_be_visible()
     page.close()
+
+
+AXE = Path(__file__).resolve().parents[1] / ".venv/npm/node_modules/axe-core/axe.min.js"
+PHONE = {"width": 390, "height": 844}
+
+
+def test_on_a_phone_the_question_and_answer_are_in_view_and_the_sources_in_a_drawer(
+    browser: Any, app_url: str, tmp_path: Path
+) -> None:
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(app_url)
+    box = page.locator("#kilde-question textarea").bounding_box()
+    assert box is not None and box["y"] + box["height"] <= PHONE["height"]
+    bot = _ask(page, "What does the EIT think regions should make use of?")
+    answer = bot.bounding_box()
+    assert answer is not None and 0 <= answer["y"] < PHONE["height"]  # the latest answer
+    panel = page.locator("#kilde-sources-panel")
+    drawn = panel.bounding_box()
+    assert drawn is not None and drawn["y"] >= PHONE["height"]  # the drawer is closed
+    bot.locator("a", has_text="[1]").click()
+    mark = page.locator("#kilde-viewer mark.kilde-mark")
+    sync_api.expect(mark).to_be_in_viewport(timeout=20_000)  # opened on the passage
+    _shot(page, "phone", tmp_path)
+    page.locator("#kilde-drawer-close").click()
+    sync_api.expect(mark).not_to_be_in_viewport()
+    page.locator("#kilde-drawer-toggle").click()
+    sync_api.expect(mark).to_be_in_viewport()
+    context.close()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, {"width": 1400, "height": 1000}])
+def test_axe_finds_no_serious_accessibility_violations(
+    browser: Any, app_url: str, viewport: dict[str, int]
+) -> None:
+    if not AXE.exists():
+        pytest.fail(f"no axe-core at {AXE}: run `make install-test`", pytrace=False)
+    page = browser.new_page(viewport=viewport)
+    page.goto(app_url)
+    _ask(page, "What does the EIT think regions should make use of?")
+    # Checked at rest: while an event runs, Gradio dims what it will update.
+    sync_api.expect(page.locator("#kilde-download-md")).to_be_enabled(timeout=20_000)
+    page.wait_for_timeout(500)
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        """async () => (await axe.run()).violations
+            .filter(v => v.impact === 'serious' || v.impact === 'critical')
+            .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"""
+    )
+    assert violations == []
+    page.close()

@@ -51,7 +51,28 @@ CSS = """
 .kilde-pdf { position: relative; }
 .kilde-pdf img { width: 100%; height: auto; display: block; }
 .kilde-box { position: absolute; background: rgba(255, 214, 0, 0.4); outline: 2px solid #e0a800; }
-.kilde-note { font-size: 0.9em; color: #6e6e6e; }
+.kilde-note { font-size: 0.9em; color: #595959; }
+#kilde-intro h1 { font-size: 1.5em; }
+#kilde-drawer-toggle, #kilde-drawer-close { display: none; }
+/* Gradio's footer link is too faint to read (axe: colour contrast). */
+.show-api, .show-api * { color: #374151 !important; opacity: 1 !important; }
+@media (max-width: 640px) {
+  /* A phone: the title only, the question box and the latest answer in view; the sources
+     in a drawer from the bottom. */
+  #kilde-intro p { display: none; }
+  #kilde-intro h1 { font-size: 1.1em; margin: 0; }
+  #kilde-sources-panel {
+    position: fixed; left: 0; right: 0; bottom: 0; max-height: 80vh; overflow-y: auto;
+    z-index: 1000; padding: 12px; background: var(--background-fill-primary);
+    box-shadow: 0 -4px 16px rgba(0, 0, 0, 0.25); transform: translateY(110%);
+    transition: transform 0.2s;
+  }
+  #kilde-sources-panel.kilde-open { transform: none; }
+  #kilde-drawer-toggle {
+    display: block; position: fixed; right: 12px; bottom: 12px; z-index: 999; width: auto;
+  }
+  #kilde-drawer-close { display: block; }
+}
 .kilde-mark { background: #ffe066; padding: 0 2px; }
 .kilde-page-text { max-height: 420px; overflow-y: auto; line-height: 1.5; }
 .kilde-cite blockquote { margin: 4px 0 12px 0; font-size: 0.92em; }
@@ -419,13 +440,17 @@ def build_app(services: AppServices) -> gr.Blocks:
         cites = gr.State([])
         conversation = gr.State([])  # the raw turns, for follow-up questions
         language = gr.State(lang)
-        say(gr.Markdown(_intro(lang, report)), lambda lang: _intro(lang, report))
+        say(
+            gr.Markdown(_intro(lang, report), elem_id="kilde-intro"),
+            lambda lang: _intro(lang, report),
+        )
         with gr.Tabs():
             with say(gr.Tab(label(lang, "chat_tab"), id="chat"), titled("chat_tab")):
                 with gr.Row():
                     with gr.Column(scale=3):
                         chatbot = gr.Chatbot(
-                            height=480,
+                            # On a phone the question box stays above the fold.
+                            height="min(480px, 48vh)",
                             elem_id="kilde-chat",
                             show_label=False,
                             sanitize_html=True,
@@ -495,6 +520,12 @@ def build_app(services: AppServices) -> gr.Blocks:
                                 ),
                                 titled("download_docx"),
                             )
+                        drawer = say(
+                            gr.Button(
+                                label(lang, "citations"), size="sm", elem_id="kilde-drawer-toggle"
+                            ),
+                            text("citations"),
+                        )
                         clear = say(
                             gr.Button(label(lang, "clear"), size="sm", elem_id="kilde-clear"),
                             text("clear"),
@@ -536,7 +567,15 @@ def build_app(services: AppServices) -> gr.Blocks:
                                     ),
                                     text("delete"),
                                 )
-                    with gr.Column(scale=2):
+                    # On a phone, a drawer from the bottom (CSS): opened by a click on an
+                    # answer's [n] or by the "Sources" button, which only a phone shows.
+                    with gr.Column(scale=2, elem_id="kilde-sources-panel"):
+                        drawer_close = say(
+                            gr.Button(
+                                label(lang, "close"), size="sm", elem_id="kilde-drawer-close"
+                            ),
+                            text("close"),
+                        )
                         chips = say(
                             gr.Radio(
                                 [],
@@ -661,6 +700,8 @@ def build_app(services: AppServices) -> gr.Blocks:
             concurrency_limit=concurrency,
             concurrency_id="answers",
         ).then(app.exports, *downloads, api_visibility="private")
+        for opens_or_closes in (drawer, drawer_close):
+            opens_or_closes.click(None, None, None, js=_TOGGLE_DRAWER)
         # The conversation is kept in the browser: a reload brings it back; saved ones are
         # kept under their names until deleted.
         kept = gr.BrowserState({}, storage_key="kilde-conversation")
@@ -812,12 +853,17 @@ def _deleted(name: str | None, saved: dict[str, Kept] | None) -> Outputs:
     return saved, gr.update(choices=names, value=names[0] if names else None)
 
 
+_TOGGLE_DRAWER = (
+    "() => document.querySelector('#kilde-sources-panel').classList.toggle('kilde-open')"
+)
+
+
 def _how_to_configure(missing: dict[str, str], lang: str) -> str:
     return " ".join(label(lang, key) for key in missing.values())
 
 
 def _intro(lang: str, report: str) -> str:
-    return f"## {label(lang, 'title')}\n\n" + label(lang, "intro").format(report=report)
+    return f"# {label(lang, 'title')}\n\n" + label(lang, "intro").format(report=report)
 
 
 def _examples(examples: dict[str, list[str]], lang: str) -> Any:

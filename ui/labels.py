@@ -59,6 +59,7 @@ LABELS: dict[str, dict[str, str]] = {
         "page_not_drawn": "Siden kunne ikke tegnes; her er teksten",
         "quote_not_drawn": "Sitatet kunne ikke markeres på siden; se «Siterte avsnitt».",
         "columns": "id|status|hentet|type|språk|sider|biter|tittel / grunn",
+        "close": "Lukk",
         "saved": "Lagrede samtaler",
         "configure_openai": "OpenAI-kompatibel modell: ikke satt opp; angi [llm] base_url og "
         "model i config.toml (se README).",
@@ -129,6 +130,7 @@ LABELS: dict[str, dict[str, str]] = {
         "page_not_drawn": "The page could not be drawn; here is its text",
         "quote_not_drawn": "The quote could not be marked on the page; see «Cited passages».",
         "columns": "id|status|obtained|kind|language|pages|chunks|title / reason",
+        "close": "Close",
         "saved": "Saved conversations",
         "configure_openai": "OpenAI-compatible model: not set up; set [llm] base_url and model "
         "in config.toml (see the README).",

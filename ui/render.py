@@ -54,7 +54,8 @@ def answer_markdown(answer: Answer, lang: str, number: int = 0) -> str:
 # The page's script. Clicks on an answer's [n] (links to "#kilde-cite-{answer}-{n}") go to
 # the hidden #kilde-cite-request box, whose change opens that citation in the viewer (the
 # time makes a second click on the same [n] a change too). Ctrl+Enter (Cmd+Enter) in the
-# claim box checks it, as Enter asks a question.
+# claim box checks it, as Enter asks a question. On a phone, a [n] also opens the sources
+# drawer.
 PAGE_SCRIPT = """() => {
   document.addEventListener("click", (event) => {
     const link = event.target.closest && event.target.closest("a[href^='#kilde-cite-']");
@@ -63,6 +64,8 @@ PAGE_SCRIPT = """() => {
     event.stopPropagation();
     const box = document.querySelector("#kilde-cite-request textarea");
     if (!box) return;
+    const panel = document.querySelector("#kilde-sources-panel");
+    if (panel) panel.classList.add("kilde-open");  // the drawer, on a phone
     box.value = link.getAttribute("href").slice(12) + "@" + Date.now();
     box.dispatchEvent(new Event("input", { bubbles: true }));
   }, true);

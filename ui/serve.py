@@ -100,9 +100,16 @@ def _launch(
 def _theme() -> Any:
     import gradio as gr
 
-    # System fonts: the default theme would fetch fonts from the internet.
+    # System fonts: the default theme would fetch fonts from the internet. Blue, and its
+    # darker shades where text sits on it: the default orange fails WCAG contrast (axe).
     return gr.themes.Default(
-        font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"]
+        primary_hue="blue",
+        font=["system-ui", "sans-serif"],
+        font_mono=["ui-monospace", "monospace"],
+    ).set(
+        button_primary_background_fill="*primary_700",
+        button_primary_background_fill_hover="*primary_800",
+        color_accent="*primary_700",
     )
 
 
