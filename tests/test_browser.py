@@ -431,3 +431,27 @@ def test_axe_finds_no_serious_accessibility_violations(
     )
     assert violations == []
     page.close()
+
+
+def test_copy_gives_clean_markdown_with_references(browser: Any, app_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(app_url)
+    _ask(page, "What does the EIT think regions should make use of?")
+    page.wait_for_timeout(1500)  # the Markdown is prepared after the answer
+    page.locator("#kilde-copy-answer").click()
+    copied = str(page.evaluate("navigator.clipboard.readText()"))
+    assert copied.startswith("## What does the EIT think regions should make use of?")
+    assert "**References**" in copied and "> «EIT mener at regionene" in copied
+    assert "\\." not in copied and "&#91;" not in copied and "#kilde-cite" not in copied
+    page.get_by_role("tab", name="Check a claim").click()
+    page.locator("#kilde-claim textarea").fill("Kompetanse blir stadig viktigere ifølge rapporten.")
+    page.locator("#kilde-check").click()
+    sync_api.expect(page.locator("#kilde-verdicts .kilde-supported")).to_be_visible(timeout=60_000)
+    page.wait_for_timeout(500)
+    page.locator("#kilde-copy-check").click()
+    verdict = str(page.evaluate("navigator.clipboard.readText()"))
+    assert verdict.startswith("## Kompetanse blir stadig viktigere ifølge rapporten.")
+    assert "**supported**" in verdict and "1. SMARTER 2018" in verdict
+    context.close()

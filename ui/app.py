@@ -20,7 +20,13 @@ from assistant.llm import LLMError, Message
 from index.errors import KildeIndexError
 from index.sections import location
 from ingest.errors import IngestError
-from ui.export import conversation_docx, conversation_markdown, export_turns
+from ui.export import (
+    claims_markdown,
+    conversation_docx,
+    conversation_markdown,
+    export_turns,
+    turn_markdown,
+)
 from ui.labels import CLAIM_EXAMPLES, EXAMPLES, label
 from ui.page_image import PageImageError, PageImages
 from ui.progress import GradioProgress
@@ -376,14 +382,20 @@ class App:
 
     # Check
 
-    def check(self, text: str, backend: str, lang: str) -> str:
+    def check(self, text: str, backend: str, lang: str) -> tuple[str, str]:
+        """The verdicts, shown, and as Markdown for the copy button."""
         if not text.strip():
-            return ""
+            return "", ""
         try:
             results = self.services.assistant(backend).check(text)
         except (KildeIndexError, LLMError, ValueError) as error:
-            return f"<p>⚠️ {html.escape(str(error))}</p>"
-        return verdicts_html(results, lang, self.file_url)
+            return f"<p>⚠️ {html.escape(str(error))}</p>", ""
+        return verdicts_html(results, lang, self.file_url), claims_markdown(results, lang)
+
+    def latest_markdown(self, conversation: History | None, cites: Cites | None, lang: str) -> str:
+        """The latest answer (or summary) as Markdown with its references: what "copy" copies."""
+        turns = export_turns(conversation or [], cites or [], label(lang, "page"))
+        return turn_markdown(turns[-1], lang) if turns else ""
 
     # Sources
 
@@ -502,6 +514,14 @@ def build_app(services: AppServices) -> gr.Blocks:
                                 text("summarize"),
                             )
                         with gr.Row():
+                            copy_answer = say(
+                                gr.Button(
+                                    label(lang, "copy_answer"),
+                                    size="sm",
+                                    elem_id="kilde-copy-answer",
+                                ),
+                                text("copy_answer"),
+                            )
                             download_md = say(
                                 gr.DownloadButton(
                                     label(lang, "download_md"),
@@ -624,6 +644,11 @@ def build_app(services: AppServices) -> gr.Blocks:
                 )
                 say(claim_examples.dataset, lambda lang: _examples(CLAIM_EXAMPLES, lang))
                 verdicts = gr.HTML("", elem_id="kilde-verdicts")
+                verdicts_markdown = _hidden("kilde-verdicts-markdown")
+                copy_verdicts = say(
+                    gr.Button(label(lang, "copy_check"), size="sm", elem_id="kilde-copy-check"),
+                    text("copy_check"),
+                )
                 say(
                     gr.Markdown(label(lang, "confidence_help"), elem_id="kilde-confidence-help"),
                     lambda lang: label(lang, "confidence_help"),
@@ -707,17 +732,27 @@ def build_app(services: AppServices) -> gr.Blocks:
         kept = gr.BrowserState({}, storage_key="kilde-conversation")
         saved = gr.BrowserState({}, storage_key="kilde-saved")
         chat_state = [chatbot, conversation, cites]
+        # The latest answer as Markdown, for the copy button: in the page (hidden), as the
+        # button's script reads it there (a State never leaves the server).
+        latest = _hidden("kilde-latest-markdown")
         blocks.load(
             _restored, [kept, saved], [*chat_state, saved_list], api_visibility="private"
-        ).then(app.exports, *downloads, api_visibility="private")
+        ).then(app.exports, *downloads, api_visibility="private").then(
+            app.latest_markdown, [conversation, cites, language], [latest]
+        )
         for event in (answered, summarised):
-            event.then(_kept, chat_state, [kept], api_visibility="private")
+            event.then(_kept, chat_state, [kept], api_visibility="private").then(
+                app.latest_markdown, [conversation, cites, language], [latest]
+            )
+        copy_answer.click(None, [latest], None, js=_COPY)
         save.click(
             _saved, [save_name, *chat_state, saved], [saved, saved_list], api_visibility="private"
         )
         open_saved.click(
             _opened, [saved_list, saved], [*chat_state, kept], api_visibility="private"
-        ).then(app.exports, *downloads, api_visibility="private")
+        ).then(app.exports, *downloads, api_visibility="private").then(
+            app.latest_markdown, [conversation, cites, language], [latest]
+        )
         delete_saved.click(
             _deleted, [saved_list, saved], [saved, saved_list], api_visibility="private"
         )
@@ -763,10 +798,11 @@ def build_app(services: AppServices) -> gr.Blocks:
             api_name="ui_citation",
             api_visibility="undocumented",
         )
+        copy_verdicts.click(None, [verdicts_markdown], None, js=_COPY)
         check.click(
             app.check,
             [claim, backend, language],
-            [verdicts],
+            [verdicts, verdicts_markdown],
             api_name="ui_check",
             api_visibility="undocumented",
             concurrency_limit=concurrency,
@@ -853,9 +889,17 @@ def _deleted(name: str | None, saved: dict[str, Kept] | None) -> Outputs:
     return saved, gr.update(choices=names, value=names[0] if names else None)
 
 
+# The copy buttons: the Markdown the server prepared goes to the clipboard.
+_COPY = "(text) => { if (text) navigator.clipboard.writeText(text); }"
 _TOGGLE_DRAWER = (
     "() => document.querySelector('#kilde-sources-panel').classList.toggle('kilde-open')"
 )
+
+
+def _hidden(elem_id: str) -> gr.Textbox:
+    return gr.Textbox(
+        elem_id=elem_id, elem_classes=["kilde-hidden"], show_label=False, container=False
+    )
 
 
 def _how_to_configure(missing: dict[str, str], lang: str) -> str:

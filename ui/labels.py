@@ -60,6 +60,8 @@ LABELS: dict[str, dict[str, str]] = {
         "quote_not_drawn": "Sitatet kunne ikke markeres på siden; se «Siterte avsnitt».",
         "columns": "id|status|hentet|type|språk|sider|biter|tittel / grunn",
         "close": "Lukk",
+        "copy_answer": "Kopier svaret (Markdown)",
+        "copy_check": "Kopier vurderingene (Markdown)",
         "saved": "Lagrede samtaler",
         "configure_openai": "OpenAI-kompatibel modell: ikke satt opp; angi [llm] base_url og "
         "model i config.toml (se README).",
@@ -131,6 +133,8 @@ LABELS: dict[str, dict[str, str]] = {
         "quote_not_drawn": "The quote could not be marked on the page; see «Cited passages».",
         "columns": "id|status|obtained|kind|language|pages|chunks|title / reason",
         "close": "Close",
+        "copy_answer": "Copy the answer (Markdown)",
+        "copy_check": "Copy the verdicts (Markdown)",
         "saved": "Saved conversations",
         "configure_openai": "OpenAI-compatible model: not set up; set [llm] base_url and model "
         "in config.toml (see the README).",
