@@ -101,6 +101,8 @@ def test_ask_click_a_citation_and_see_it_highlighted(
     mark = page.locator("#kilde-viewer mark.kilde-mark")
     sync_api.expect(mark).to_contain_text("EIT mener at regionene bør benytte", timeout=20_000)
     sync_api.expect(page.locator("#kilde-cited")).to_contain_text("[1]")
+    # A text source has no pages to turn.
+    sync_api.expect(page.locator("#kilde-page-on")).to_be_hidden()
     shot = _shot(page, "chat", tmp_path)
     assert shot.stat().st_size > 10_000
     assert dialogs == []

@@ -282,13 +282,16 @@ class App:
     def show_citation(self, key: str | None, cites: Cites | None, lang: str) -> Outputs:
         """The page of citation `key` ("answer-n", of any answer in the conversation) from
         the index version its answer came from, the quote marked: a PDF's page drawn, a
-        text's section. Also what the viewer now shows, for paging and zooming."""
+        text's section. Also what the viewer now shows, for paging and zooming, and whether
+        the paging and zooming tools are shown."""
         wanted = (key or "").split("@")[0]  # "@time": a click on the same [n] again
         cite = next((c for c in cites or [] if wanted and c.get("key") == wanted), None)
         if cite is None:
-            return label(lang, "viewer_empty"), {}
+            return label(lang, "viewer_empty"), {}, gr.update(visible=False)
         viewing = {"key": wanted, "page": int(cite["page"]), "zoom": _ZOOM}
-        return self._view(cite, viewing, lang), viewing
+        # Paging and zooming are for drawn pages: a PDF's.
+        tools = gr.update(visible=self._is_pdf(cite))
+        return self._view(cite, viewing, lang), viewing, tools
 
     def turn_page(
         self, viewing: dict[str, Any] | None, step: int, cites: Cites | None, lang: str
@@ -610,7 +613,7 @@ def build_app(services: AppServices) -> gr.Blocks:
                             lambda lang: label(lang, "viewer_empty"),
                         )
                         viewing = gr.State({})  # the citation and page shown, its zoom
-                        with gr.Row(elem_id="kilde-page-tools"):
+                        with gr.Row(elem_id="kilde-page-tools", visible=False) as page_tools:
                             page_back = tool("page_back", "kilde-page-back")
                             page_on = tool("page_on", "kilde-page-on")
                             zoom_out = tool("zoom_out", "kilde-zoom-out")
@@ -787,14 +790,14 @@ def build_app(services: AppServices) -> gr.Blocks:
         cite_request.change(
             app.show_citation,
             [cite_request, cites, language],
-            [viewer, viewing],
+            [viewer, viewing, page_tools],
             api_name="ui_cite_link",
             api_visibility="private",
         )
         chips.change(
             app.show_citation,
             [chips, cites, language],
-            [viewer, viewing],
+            [viewer, viewing, page_tools],
             api_name="ui_citation",
             api_visibility="undocumented",
         )
