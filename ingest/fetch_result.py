@@ -19,6 +19,8 @@ class FetchResult:
     obtained: str  # "direct" | "rewritten" | "archived" | "cached" | "failed"
     error: str | None  # one-line reason when obtained == "failed"
     attempts: tuple[str, ...]  # what was tried, one line each
+    # A cached body: how it was first obtained ("direct", "rewritten", "archived").
+    via: str = ""
 
     @property
     def ok(self) -> bool:
@@ -55,6 +57,7 @@ def from_entry(url: str, entry: CacheEntry, obtained: str, log: AttemptLog) -> F
         obtained=obtained,
         error=None,
         attempts=tuple(log.lines),
+        via=meta.obtained,
     )
 
 

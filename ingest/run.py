@@ -112,6 +112,7 @@ class Ingestor:
                 obtained=fetched.obtained,
                 final_url=fetched.final_url,
                 attempts=fetched.attempts,
+                via=fetched.via,
             )
             if not fetched.ok or fetched.path is None:
                 return Outcome(_replace(base, status="failed", error=fetched.error))

@@ -56,6 +56,9 @@ class SourceRecord:
     provenance: dict[str, str] = field(default_factory=dict)  # author, date, publisher
     copy: str | None = None  # the copy kept under files/, which the app serves
     aliases: tuple[Alias, ...] = ()  # other sources with the same text, folded into this one
+    # A copy from the cache: how it was first obtained ("direct", "rewritten", "archived"),
+    # so that a dead original stays known as dead.
+    via: str = ""
 
     @property
     def mentioned_in(self) -> str | None:

@@ -41,6 +41,7 @@ from ui.render import (
     verdicts_html,
 )
 from ui.services import BACKENDS, AppServices
+from ui.source_links import SourceLinks
 
 # Downloads stay this long on disk (Gradio copies them to its cache when it serves them).
 _EXPORTS_KEPT_S = 3600
@@ -95,6 +96,12 @@ class App:
         self.services = services
         self._pages = pages
         self.lang = "nb" if services.config.ui.language == "nb" else "en"
+
+    def links(self, doc_id: str, version: str | None = None) -> SourceLinks:
+        """Where the reader can open `doc_id`: its original, the address it came from when the
+        original no longer answered, and its local copy."""
+        record = next((r for r in self.services.sources() if r.id == doc_id), None)
+        return SourceLinks.of(record, self.file_url(doc_id, version))
 
     def file_url(self, doc_id: str, version: str | None = None) -> str | None:
         path = self.services.local_copy(doc_id, version)
@@ -274,7 +281,7 @@ class App:
             turns,
             gr.update(choices=chips, value=None),
             label(lang, "viewer_empty"),
-            citations_html(answer, lang, lambda doc_id: self.file_url(doc_id, version)),
+            citations_html(answer, lang, lambda doc_id: self.links(doc_id, version)),
             cites,
             "",
         )
@@ -393,7 +400,7 @@ class App:
             results = self.services.assistant(backend).check(text)
         except (KildeIndexError, LLMError, ValueError) as error:
             return f"<p>⚠️ {html.escape(str(error))}</p>", ""
-        return verdicts_html(results, lang, self.file_url), claims_markdown(results, lang)
+        return verdicts_html(results, lang, self.links), claims_markdown(results, lang)
 
     def latest_markdown(self, conversation: History | None, cites: Cites | None, lang: str) -> str:
         """The latest answer (or summary) as Markdown with its references: what "copy" copies."""

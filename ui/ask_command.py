@@ -5,18 +5,22 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from assistant.answer import Answer, ClaimResult, Draft
 from index.language import detect_language
+from ingest.corpus import CorpusStore
+from ingest.source import SourceRecord
 from ui import export, wiring
 from ui.config import Config
+from ui.source_links import SourceLinks
 
 
 def run_ask(
     config: Config, questions: Sequence[str], *, as_json: bool, markdown: bool = False
 ) -> int:
     assistant = wiring.assistant(config, os.environ)
+    records = {r.id: r for r in CorpusStore(config.data_dir).sources()}
     answers = []
     for question in questions:
         answer = None
@@ -30,16 +34,18 @@ def run_ask(
         if markdown:
             print(export.answer_markdown(answer, answer.lang))
         elif not as_json:
-            print(show_answer(answer))
+            print(show_answer(answer, records))
     if as_json:
         print(json.dumps([a.to_json() for a in answers], ensure_ascii=False, indent=2))
     return 0
 
 
-def show_answer(answer: Answer) -> str:
+def show_answer(answer: Answer, records: Mapping[str, SourceRecord]) -> str:
     lines = [f"# {answer.question}", answer.text, ""]
     for c in answer.citations:
-        lines.append(f"[{c.n}] {c.title}, {c.location()}" + (f" — {c.url}" if c.url else ""))
+        record = records.get(c.doc_id)
+        links = SourceLinks.of(record, record.copy if record else None).text(answer.lang)
+        lines.append(f"[{c.n}] {c.title}, {c.location()}" + (f" — {links}" if links else ""))
         lines.append(f"    «{' '.join(c.quote.split())}»")
     if not answer.answered:
         lines.append("Closest passages:")

@@ -16,6 +16,7 @@ from index.hit import Hit
 from ingest.source import SourceRecord
 from ui.labels import label
 from ui.page_image import PageImage
+from ui.source_links import SourceLinks
 
 _MARKER = re.compile(r"(\[\d{1,3}\])")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
@@ -23,7 +24,8 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
 _BEFORE = 400
 _AFTER = 1200
 
-FileUrl = Callable[[str], str | None]
+# A source's links by its id (ui/source_links.py), local copy as the app serves it.
+Links = Callable[[str], SourceLinks]
 
 
 def escape_markdown(text: str) -> str:
@@ -79,51 +81,59 @@ PAGE_SCRIPT = """() => {
 }"""
 
 
-def citations_html(answer: Answer, lang: str, file_url: FileUrl) -> str:
+def citations_html(answer: Answer, lang: str, links: Links) -> str:
     if not answer.answered or not answer.citations:
-        return _closest_html(answer.closest[:3], lang, file_url)
-    items = [_citation_html(c, lang, file_url) for c in answer.citations]
+        return _closest_html(answer.closest[:3], lang, links)
+    items = [_citation_html(c, lang, links) for c in answer.citations]
     notes = "".join(f"<li>{html.escape(n)}</li>" for n in answer.notes)
     head = f"<h4>{html.escape(label(lang, 'cited_passages'))}</h4>"
     return head + "".join(items) + (f"<ul class='kilde-notes'>{notes}</ul>" if notes else "")
 
 
-def _citation_html(citation: Citation, lang: str, file_url: FileUrl) -> str:
+def _citation_html(citation: Citation, lang: str, links: Links) -> str:
     start = max(0, citation.passage.find(citation.quote))
     passage = _highlight(citation.passage, start, start + len(citation.quote))
     return (
         f"<div class='kilde-cite' id='kilde-cite-{citation.n}'>"
         f"<div><b>[{citation.n}]</b> {html.escape(citation.title)}, "
         f"{html.escape(citation.location(label(lang, 'page')))}"
-        f"{_links(citation.doc_id, citation.url, citation.page, lang, file_url)}</div>"
+        f"{_links(links(citation.doc_id), citation.url, citation.page, lang)}</div>"
         f"<blockquote>{passage}</blockquote></div>"
     )
 
 
-def _closest_html(hits: Sequence[Hit], lang: str, file_url: FileUrl) -> str:
+def _closest_html(hits: Sequence[Hit], lang: str, links: Links) -> str:
     if not hits:
         return ""
     head = f"<h4>{html.escape(label(lang, 'closest'))}</h4>"
     items = [
         f"<div class='kilde-cite'><div>{html.escape(h.title)}, "
         f"{html.escape(h.location(label(lang, 'page')))}"
-        f"{_links(h.chunk.doc_id, h.url, h.chunk.page, lang, file_url)}</div>"
+        f"{_links(links(h.chunk.doc_id), h.url, h.chunk.page, lang)}</div>"
         f"<blockquote>{html.escape(h.chunk.text)}</blockquote></div>"
         for h in hits
     ]
     return head + "".join(items)
 
 
-def _links(doc_id: str, url: str | None, page: int, lang: str, file_url: FileUrl) -> str:
+def _links(source: SourceLinks, url: str | None, page: int, lang: str) -> str:
+    """The original (marked when it no longer answered), the address the copy came from
+    instead, and the local copy; PDFs open at the page."""
     links = []
-    if url and url.startswith(("http://", "https://")):
-        target = f"{url}#page={page}" if url.lower().split("?")[0].endswith(".pdf") else url
-        links.append(_anchor(target, label(lang, "original")))
-    local = file_url(doc_id)
-    if local:
-        target = f"{local}#page={page}" if local.endswith(".pdf") else local
-        links.append(_anchor(target, label(lang, "local_copy")))
+    original = source.original or url
+    if original and original.startswith(("http://", "https://")):
+        word = label(lang, "original" if source.answered else "original_dead")
+        links.append(_anchor(_at_page(original, page), word))
+    if source.fetched and source.fetched.startswith(("http://", "https://")):
+        word = label(lang, "archived" if source.how == "archived" else "rewritten")
+        links.append(_anchor(_at_page(source.fetched, page), word))
+    if source.local:
+        links.append(_anchor(_at_page(source.local, page), label(lang, "local_copy")))
     return (" — " + " · ".join(links)) if links else ""
+
+
+def _at_page(address: str, page: int) -> str:
+    return f"{address}#page={page}" if address.lower().split("?")[0].endswith(".pdf") else address
 
 
 def _anchor(href: str, text: str) -> str:
@@ -179,7 +189,7 @@ def _highlight(text: str, start: int, end: int) -> str:
 _BADGE = {"supported": "#1a7f37", "contradicted": "#b42318", "not_in_sources": "#6e6e6e"}
 
 
-def verdicts_html(results: Sequence[ClaimResult], lang: str, file_url: FileUrl) -> str:
+def verdicts_html(results: Sequence[ClaimResult], lang: str, links: Links) -> str:
     items = []
     for r in results:
         badge = (
@@ -190,7 +200,7 @@ def verdicts_html(results: Sequence[ClaimResult], lang: str, file_url: FileUrl) 
         evidence = "".join(
             f"<blockquote>«{html.escape(e.quote)}» — {html.escape(e.title)}, "
             f"{html.escape(e.location(label(lang, 'page')))}"
-            f"{_links(e.doc_id, e.url, e.page, lang, file_url)}</blockquote>"
+            f"{_links(links(e.doc_id), e.url, e.page, lang)}</blockquote>"
             for e in r.evidence
         )
         items.append(
