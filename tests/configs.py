@@ -5,8 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 
 
-def loopback_config(folder: Path, port: int, root: Path, *, lang: str = "en") -> Path:
-    """A root source at `root` that follows its links to 127.0.0.1:`port`, no retries."""
+def loopback_config(
+    folder: Path,
+    port: int,
+    root: Path,
+    *,
+    lang: str = "en",
+    rewrite: tuple[tuple[str, str], ...] = (),
+) -> Path:
+    """A root source at `root` that follows its links to 127.0.0.1:`port`, no retries; dead
+    locations rewritten by `rewrite` (pattern, replacement) pairs."""
+    rules = "".join(
+        f'\n[[fetch.rewrite]]\npattern = "{pattern}"\nreplace = "{replace}"'
+        for pattern, replace in rewrite
+    )
     config = folder / "kilde.toml"
     config.write_text(
         f"""
@@ -21,7 +33,7 @@ follow_links = true
 allowed_ports = [{port}]
 retries = 0
 archive = false
-rewrite = []
+{rules or "rewrite = []"}
 """
     )
     return config

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from assistant.llm import Message
+from assistant.texts import SUMMARY_SET_ASIDE
 from tests.servers import LoopbackServer, loopback_server, static
 from ui.cli import main
 
@@ -76,6 +77,15 @@ def _config(tmp_path: Path, llm: str) -> Path:
     return path
 
 
+def _served(tmp_path: Path, base_url: str, max_tokens: int) -> Path:
+    """A config answering with the GGUF behind llama.cpp's server, as an OpenAI endpoint."""
+    return _config(
+        tmp_path,
+        f'[llm]\nbackend = "openai"\nbase_url = "{base_url}"\n'
+        f'model = "gemma"\nmax_tokens = {max_tokens}\ntimeout = 120\n',
+    )
+
+
 def test_in_process_backend_streams() -> None:
     from assistant.llama_cpp_chat import BUNDLED_CHAT_FORMAT, LlamaCppChat
 
@@ -115,11 +125,7 @@ def test_ask_with_the_in_process_backend(
 def test_openai_backend_against_llama_cpp_server(
     llama_server: str, report_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    config = _config(
-        tmp_path,
-        f'[llm]\nbackend = "openai"\nbase_url = "{llama_server}"\n'
-        'model = "gemma"\nmax_tokens = 48\ntimeout = 120\n',
-    )
+    config = _served(tmp_path, llama_server, 48)
     capsys.readouterr()
     env = ["--config", str(config), "--data-dir", str(report_data)]
     assert main([*env, "ask", "--json", "What does the EIT think regions should use?"]) == 0
@@ -152,11 +158,7 @@ def test_canary_document_cannot_steer_the_answer_or_fetch_its_image(
     )
     data = tmp_path / "data"
     assert main(["--data-dir", str(data), "ingest", "--offline", str(doc)]) == 0
-    config = _config(
-        tmp_path,
-        f'[llm]\nbackend = "openai"\nbase_url = "{llama_server}"\n'
-        'model = "gemma"\nmax_tokens = 64\ntimeout = 120\n',
-    )
+    config = _served(tmp_path, llama_server, 64)
     capsys.readouterr()
     assert (
         main(
@@ -181,13 +183,7 @@ def test_model_summary_against_llama_cpp_server(
     llama_server: str, report_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The map and reduce steps run on the real model; what reaches the reader is verified."""
-    from assistant.texts import SUMMARY_SET_ASIDE
-
-    config = _config(
-        tmp_path,
-        f'[llm]\nbackend = "openai"\nbase_url = "{llama_server}"\n'
-        'model = "gemma"\nmax_tokens = 96\ntimeout = 120\n',
-    )
+    config = _served(tmp_path, llama_server, 96)
     env = ["--config", str(config), "--data-dir", str(report_data)]
     capsys.readouterr()
     assert main([*env, "summarize", "--json", "--lang", "en", "--sentences", "2", "report"]) == 0

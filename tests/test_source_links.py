@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.configs import loopback_config
 from tests.pdfs import text_pdf
 from tests.servers import LoopbackServer, loopback_server, not_found, static
 from ui.app import App
@@ -31,24 +32,7 @@ def moved(tmp_path: Path, server: LoopbackServer) -> Iterator[Path]:
     server.route("/new/innlandet.pdf", static(text_pdf(PAGES), "application/pdf"))
     note = tmp_path / "notat.txt"
     note.write_text(f"Notat om Innlandet.\n\nBudsjettet:\n{server.url('/old/innlandet.pdf')}\n")
-    config = tmp_path / "kilde.toml"
-    config.write_text(
-        f"""
-[paths]
-data_dir = "{tmp_path / "data"}"
-[[corpus.sources]]
-id = "notat"
-path = "{note}"
-follow_links = true
-[fetch]
-allowed_ports = [{server.port}]
-retries = 0
-archive = false
-[[fetch.rewrite]]
-pattern = "/old/"
-replace = "/new/"
-"""
-    )
+    config = loopback_config(tmp_path, server.port, note, lang="no", rewrite=(("/old/", "/new/"),))
     assert main(["--config", str(config), "ingest", "--allow-private-hosts"]) == 0
     yield config
 

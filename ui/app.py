@@ -454,8 +454,12 @@ def build_app(services: AppServices) -> gr.Blocks:
     def titled(key: str) -> Callable[[str], Any]:
         return lambda lang: gr.update(label=label(lang, key))
 
-    def tool(key: str, elem_id: str) -> gr.Button:
-        return say(gr.Button(label(lang, key), size="sm", elem_id=elem_id), text(key))
+    def button(key: str, elem_id: str, **options: Any) -> gr.Button:
+        return say(gr.Button(label(lang, key), elem_id=elem_id, **options), text(key))
+
+    def download(key: str, elem_id: str) -> gr.DownloadButton:
+        button = gr.DownloadButton(label(lang, key), size="sm", interactive=False, elem_id=elem_id)
+        return say(button, titled(key))
 
     blocks: gr.Blocks
     with gr.Blocks(title="kilde", analytics_enabled=False) as blocks:
@@ -488,15 +492,7 @@ def build_app(services: AppServices) -> gr.Blocks:
                                 ),
                                 lambda lang: gr.update(placeholder=label(lang, "placeholder")),
                             )
-                            send = say(
-                                gr.Button(
-                                    label(lang, "send"),
-                                    variant="primary",
-                                    scale=1,
-                                    elem_id="kilde-send",
-                                ),
-                                text("send"),
-                            )
+                            send = button("send", "kilde-send", variant="primary", scale=1)
                         examples = gr.Examples(
                             [[q] for q in EXAMPLES[lang]],
                             inputs=question,
@@ -517,49 +513,13 @@ def build_app(services: AppServices) -> gr.Blocks:
                                     choices=app.summary_choices(lang),
                                 ),
                             )
-                            summarize = say(
-                                gr.Button(
-                                    label(lang, "summarize"), scale=1, elem_id="kilde-summarize"
-                                ),
-                                text("summarize"),
-                            )
+                            summarize = button("summarize", "kilde-summarize", scale=1)
                         with gr.Row():
-                            copy_answer = say(
-                                gr.Button(
-                                    label(lang, "copy_answer"),
-                                    size="sm",
-                                    elem_id="kilde-copy-answer",
-                                ),
-                                text("copy_answer"),
-                            )
-                            download_md = say(
-                                gr.DownloadButton(
-                                    label(lang, "download_md"),
-                                    size="sm",
-                                    interactive=False,
-                                    elem_id="kilde-download-md",
-                                ),
-                                titled("download_md"),
-                            )
-                            download_docx = say(
-                                gr.DownloadButton(
-                                    label(lang, "download_docx"),
-                                    size="sm",
-                                    interactive=False,
-                                    elem_id="kilde-download-docx",
-                                ),
-                                titled("download_docx"),
-                            )
-                        drawer = say(
-                            gr.Button(
-                                label(lang, "citations"), size="sm", elem_id="kilde-drawer-toggle"
-                            ),
-                            text("citations"),
-                        )
-                        clear = say(
-                            gr.Button(label(lang, "clear"), size="sm", elem_id="kilde-clear"),
-                            text("clear"),
-                        )
+                            copy_answer = button("copy_answer", "kilde-copy-answer", size="sm")
+                            download_md = download("download_md", "kilde-download-md")
+                            download_docx = download("download_docx", "kilde-download-docx")
+                        drawer = button("citations", "kilde-drawer-toggle", size="sm")
+                        clear = button("clear", "kilde-clear", size="sm")
                         with say(
                             gr.Accordion(label(lang, "saved"), open=False, elem_id="kilde-saved"),
                             titled("saved"),
@@ -573,10 +533,7 @@ def build_app(services: AppServices) -> gr.Blocks:
                                     ),
                                     titled("save_name"),
                                 )
-                                save = say(
-                                    gr.Button(label(lang, "save"), scale=1, elem_id="kilde-save"),
-                                    text("save"),
-                                )
+                                save = button("save", "kilde-save", scale=1)
                             with gr.Row(equal_height=True):
                                 saved_list = say(
                                     gr.Dropdown(
@@ -587,25 +544,12 @@ def build_app(services: AppServices) -> gr.Blocks:
                                     ),
                                     titled("saved_list"),
                                 )
-                                open_saved = say(
-                                    gr.Button(label(lang, "open"), scale=1, elem_id="kilde-open"),
-                                    text("open"),
-                                )
-                                delete_saved = say(
-                                    gr.Button(
-                                        label(lang, "delete"), scale=1, elem_id="kilde-delete"
-                                    ),
-                                    text("delete"),
-                                )
+                                open_saved = button("open", "kilde-open", scale=1)
+                                delete_saved = button("delete", "kilde-delete", scale=1)
                     # On a phone, a drawer from the bottom (CSS): opened by a click on an
                     # answer's [n] or by the "Sources" button, which only a phone shows.
                     with gr.Column(scale=2, elem_id="kilde-sources-panel"):
-                        drawer_close = say(
-                            gr.Button(
-                                label(lang, "close"), size="sm", elem_id="kilde-drawer-close"
-                            ),
-                            text("close"),
-                        )
+                        drawer_close = button("close", "kilde-drawer-close", size="sm")
                         chips = say(
                             gr.Radio(
                                 [],
@@ -621,10 +565,10 @@ def build_app(services: AppServices) -> gr.Blocks:
                         )
                         viewing = gr.State({})  # the citation and page shown, its zoom
                         with gr.Row(elem_id="kilde-page-tools", visible=False) as page_tools:
-                            page_back = tool("page_back", "kilde-page-back")
-                            page_on = tool("page_on", "kilde-page-on")
-                            zoom_out = tool("zoom_out", "kilde-zoom-out")
-                            zoom_in = tool("zoom_in", "kilde-zoom-in")
+                            page_back = button("page_back", "kilde-page-back", size="sm")
+                            page_on = button("page_on", "kilde-page-on", size="sm")
+                            zoom_out = button("zoom_out", "kilde-zoom-out", size="sm")
+                            zoom_in = button("zoom_in", "kilde-zoom-in", size="sm")
                         # Filled by a click on an answer's [n] (render.PAGE_SCRIPT).
                         cite_request = gr.Textbox(
                             elem_id="kilde-cite-request",
@@ -645,20 +589,14 @@ def build_app(services: AppServices) -> gr.Blocks:
                         label=label(lang, "claim"), placeholder=label(lang, "claim_placeholder")
                     ),
                 )
-                check = say(
-                    gr.Button(label(lang, "check"), variant="primary", elem_id="kilde-check"),
-                    text("check"),
-                )
+                check = button("check", "kilde-check", variant="primary")
                 claim_examples = gr.Examples(
                     [[c] for c in CLAIM_EXAMPLES[lang]], inputs=claim, label=label(lang, "examples")
                 )
                 say(claim_examples.dataset, lambda lang: _examples(CLAIM_EXAMPLES, lang))
                 verdicts = gr.HTML("", elem_id="kilde-verdicts")
                 verdicts_markdown = _hidden("kilde-verdicts-markdown")
-                copy_verdicts = say(
-                    gr.Button(label(lang, "copy_check"), size="sm", elem_id="kilde-copy-check"),
-                    text("copy_check"),
-                )
+                copy_verdicts = button("copy_check", "kilde-copy-check", size="sm")
                 say(
                     gr.Markdown(label(lang, "confidence_help"), elem_id="kilde-confidence-help"),
                     lambda lang: label(lang, "confidence_help"),
@@ -678,9 +616,7 @@ def build_app(services: AppServices) -> gr.Blocks:
                     ),
                     titled("upload"),
                 )
-                ingest = say(
-                    gr.Button(label(lang, "ingest"), elem_id="kilde-ingest"), text("ingest")
-                )
+                ingest = button("ingest", "kilde-ingest")
                 status = gr.Markdown("")
             with say(gr.Tab(label(lang, "settings_tab"), id="settings"), titled("settings_tab")):
                 # Only backends that can run are offered; the others say how to set them up.
@@ -782,13 +718,13 @@ def build_app(services: AppServices) -> gr.Blocks:
             api_name="ui_clear",
             api_visibility="private",
         ).then(_kept, chat_state, [kept], api_visibility="private")
-        for button, change, step in (
+        for tool, change, step in (
             (page_back, app.turn_page, -1),
             (page_on, app.turn_page, 1),
             (zoom_out, app.zoom, -1),
             (zoom_in, app.zoom, 1),
         ):
-            button.click(
+            tool.click(
                 partial(_stepped, change, step),
                 [viewing, cites, language],
                 [viewer, viewing],
