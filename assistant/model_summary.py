@@ -74,7 +74,7 @@ class LLMSummarizer:
     ) -> list[Summary]:
         if not doc_ids:
             return self._fallback.summaries(doc_ids, sentences)
-        self._fallback.summaries(doc_ids, 1)  # UnknownDocumentError before any model call
+        self._fallback.known(doc_ids)  # UnknownDocumentError before any model call
         return [self.summarize(d, sentences or DOCUMENT_SENTENCES, lang=lang) for d in doc_ids]
 
     def summarize(
@@ -148,7 +148,7 @@ class LLMSummarizer:
         kept: list[SummarySentence] = []
         citations: list[Citation] = []
         notes: list[str] = []
-        written = 0
+        written = held = 0
         for start, end in split_sentences(text):
             sentence = text[start:end]
             plain = strip_markers(sentence)
@@ -160,7 +160,8 @@ class LLMSummarizer:
             if not cited or not check.check(plain, [c.text for c in passages]).supported:
                 notes.append(f"dropped a sentence its cited passages do not support: «{plain}»")
                 continue
-            if len(kept) == limit:
+            held += 1
+            if len(kept) == limit:  # more than was asked for: held, but not shown
                 continue
             numbers = []
             for chunk in passages:
@@ -170,7 +171,7 @@ class LLMSummarizer:
                 citations.append(self._fallback.cite(n, chunk, chunk.start + a, chunk.start + b))
                 numbers.append(n)
             kept.append(SummarySentence(plain, tuple(numbers)))
-        if not kept or len(kept) * 2 < written:
+        if not kept or held * 2 < written:
             quoted = self._fallback.summarize(doc_id, limit, section=section)
             return Summary(
                 quoted.doc_id,

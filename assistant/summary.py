@@ -169,7 +169,7 @@ class ExtractiveSummarizer:
         """A summary of each of `doc_ids` (DOCUMENT_SENTENCES each unless `sentences`), or
         with none the overview (OVERVIEW_SENTENCES a source); UnknownDocumentError for an
         id the corpus does not have. Quotes stay in their sources' language, whatever `lang`."""
-        self._known(doc_ids)
+        self.known(doc_ids)
         if not doc_ids:
             return self.overview(sentences or OVERVIEW_SENTENCES)
         return [self.summarize(d, sentences or DOCUMENT_SENTENCES) for d in doc_ids]
@@ -218,7 +218,8 @@ class ExtractiveSummarizer:
             cited_place(source.kind, self._corpus.layout(chunk.doc_id, chunk.page), start),
         )
 
-    def _known(self, doc_ids: Sequence[str]) -> None:
+    def known(self, doc_ids: Sequence[str]) -> None:
+        """UnknownDocumentError, listing the documents there are, if one of `doc_ids` is not."""
         unknown = [d for d in doc_ids if d not in self.sources]
         if unknown:
             known = ", ".join(sorted(self.sources)) or "none (run `kilde ingest` first)"
@@ -227,7 +228,7 @@ class ExtractiveSummarizer:
             )
 
     def _chosen(self, doc_id: str, sentences: int, section: str) -> list[_Candidate]:
-        self._known([doc_id])
+        self.known([doc_id])
         candidates = self._candidates(doc_id)
         if section:
             candidates = [

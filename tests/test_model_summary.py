@@ -17,7 +17,7 @@ import pytest
 from assistant.answer import Draft
 from assistant.model_summary import LLMSummarizer
 from assistant.openai_chat import OpenAIChat
-from assistant.summary import ExtractiveSummarizer, Summary
+from assistant.summary import ExtractiveSummarizer, Summary, UnknownDocumentError
 from assistant.texts import SUMMARY_SET_ASIDE
 from index.chunk import Chunk
 from index.search import HybridSearcher
@@ -160,3 +160,21 @@ def test_the_chat_and_the_cli_summarise_with_the_configured_model(
     (summary,) = json.loads(capsys.readouterr().out)
     assert summary["backend"] == "openai:m" and len(summary["sentences"]) == 2
     assert all(s["supported"] and s["citations"] for s in summary["sentences"])
+
+
+def test_more_supported_sentences_than_asked_for_are_cut_not_set_aside(
+    fake: FakeOpenAI, found: HybridSearcher
+) -> None:
+    chunks = ExtractiveSummarizer(found).salient_chunks("report", 4)
+    said = [f"{a_sentence(c)} [{n}]." for n, c in enumerate(chunks, start=1)]
+    fake.reply = " ".join([*said, f"{MOON} [1]."])
+    summary, _ = run(summarizer(fake, found), 2)
+    assert summary.backend == "openai:fake-model" and len(summary.sentences) == 2
+
+
+def test_an_unknown_document_is_refused_before_the_model_is_asked(
+    fake: FakeOpenAI, found: HybridSearcher
+) -> None:
+    with pytest.raises(UnknownDocumentError, match="no document 'nosuch'"):
+        summarizer(fake, found).summaries(["nosuch"])
+    assert fake.bodies == []
