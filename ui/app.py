@@ -153,7 +153,9 @@ class App:
         cites = list(cites or [])
         title = next((t for t, d in self.summary_choices(lang) if d and d == doc_id), None)
         question = (
-            label(lang, "summary_of").format(title=title) if title else label(lang, "overview")
+            label(lang, "summary_of").format(title=title or doc_id)
+            if doc_id
+            else label(lang, "overview")
         )
         yield self._open(question, history, turns, lang)
         try:
