@@ -118,18 +118,59 @@ class CorpusStore:
             ) from error
 
     def add(self, specs: Iterable[SourceSpec]) -> list[SourceSpec]:
-        """Remember sources a user added, so later runs keep them; returns the full list."""
+        """Remember sources a user added, so later runs keep them; returns the full list. A
+        source added again is no longer one the user removed."""
         current = self.added()
         known = {s.location() for s in current}
+        wanted = set()
         for spec in specs:
+            wanted.add(spec.location())
             if spec.location() not in known:
                 current.append(spec)
                 known.add(spec.location())
+        self._write_added(current)
+        groups = self._removed_groups()
+        kept = [g for g in groups if not set(g) & wanted]
+        if len(kept) < len(groups):
+            self._write_removed(kept)
+        return current
+
+    def removed(self) -> set[str]:
+        """The ids and addresses of the sources the user removed: no run takes them again,
+        not even as a link of the report."""
+        return {name for group in self._removed_groups() for name in group}
+
+    def remove(self, record: SourceRecord) -> None:
+        """Forget a source: no longer an added one, and never taken again (until added)."""
+        names = sorted({n for n in (record.id, record.url, record.path) if n})
+        self._write_added([s for s in self.added() if s.location() not in names])
+        self._write_removed([*self._removed_groups(), names])
+
+    def _removed_groups(self) -> list[list[str]]:
+        """Each removed source's names (id, address, file), kept together so that adding it
+        again by any one of them brings it back whole."""
+        path = self.data_dir / "removed.json"
+        if not path.is_file():
+            return []
+        try:
+            items = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError) as error:
+            raise IngestError(
+                f"cannot read the removed sources in {path}: {' '.join(str(error).split())}; "
+                f"fix or delete {path}"
+            ) from error
+        if not isinstance(items, list):
+            raise IngestError(f"{path} is not a JSON list; fix or delete it")
+        return [[str(name) for name in group] for group in items if isinstance(group, list)]
+
+    def _write_added(self, specs: list[SourceSpec]) -> None:
         write_atomic(
             self.data_dir / "added.json",
-            _dumps([s.model_dump(exclude_none=True) for s in current]),
+            _dumps([s.model_dump(exclude_none=True) for s in specs]),
         )
-        return current
+
+    def _write_removed(self, groups: list[list[str]]) -> None:
+        write_atomic(self.data_dir / "removed.json", _dumps(groups))
 
 
 def _dumps(data: object) -> bytes:

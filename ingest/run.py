@@ -64,8 +64,10 @@ class Ingestor:
 
     def run(self, specs: Sequence[SourceSpec]) -> IngestSummary:
         earlier = _Earlier(self._store)
-        roots = self._obtain_all("sources", _unique([root_target(s) for s in specs]), earlier)
-        seen = {o.record.url for o in roots} | {o.record.id for o in roots}
+        removed = self._store.removed()  # by the user: not taken again
+        wanted = [t for t in _unique([root_target(s) for s in specs]) if not _among(t, removed)]
+        roots = self._obtain_all("sources", wanted, earlier)
+        seen = {o.record.url for o in roots} | {o.record.id for o in roots} | removed
         linked = _unique(
             [t for o in roots for t in o.links if t.url not in seen and t.id not in seen]
         )
@@ -302,6 +304,10 @@ def _record(target: Target) -> SourceRecord:
 
 def _replace(record: SourceRecord, **changes: object) -> SourceRecord:
     return replace(record, **changes)  # type: ignore[arg-type]
+
+
+def _among(target: Target, names: set[str]) -> bool:
+    return bool({target.id, target.url, str(target.path) if target.path else None} & names)
 
 
 def _unique(targets: list[Target]) -> list[Target]:

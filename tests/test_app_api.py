@@ -185,8 +185,11 @@ def test_ingest_from_the_app_runs_while_chat_answers(
         answer = client.predict("Hva kan Seal of excellence benyttes som?", api_name="/chat")
         assert "[1]" in answer and time.monotonic() - started < 6.0
         assert not job.done()
-        status, table, summarisable = job.result(timeout=120)
+        status, table, summarisable, managed = job.result(timeout=120)
         assert "2 ok" in status and "slow" in table
+        # Plain, in the interface's language (Norwegian here); the log folded under it.
+        assert status.startswith("Ferdig: 2 kilder lest inn,")
         assert "slow" in str(summarisable)  # the new source can be summarised
+        assert "slow" in str(managed)  # ... and removed or tried again
         answer = client.predict("Hvor mye får klyngen for bioøkonomi?", api_name="/chat")
         assert "12 millioner" in answer and "p. 2" in answer

@@ -142,7 +142,15 @@ def test_check_a_claim_shows_a_verdict_badge(browser: Any, app_url: str, tmp_pat
     sync_api.expect(verdicts).to_contain_text("Stavanger")
     _shot(page, "check", tmp_path)
     page.get_by_role("tab", name="Sources").click()
-    sync_api.expect(page.locator("#kilde-sources")).to_contain_text("bundled")
+    sources = page.locator("#kilde-sources")
+    sync_api.expect(sources).to_contain_text("bundled")
+    # Why a link failed, in plain words; the ingest's own reason one click away.
+    reason = sources.locator("details").first
+    sync_api.expect(reason).to_contain_text("Not fetched: kilde ran offline and had no copy.")
+    sync_api.expect(reason).to_have_js_property("open", False)  # the details folded away
+    reason.locator("summary").click()
+    sync_api.expect(reason).to_have_js_property("open", True)
+    sync_api.expect(reason).to_contain_text("offline and not in the cache")
     page.close()
 
 
@@ -457,3 +465,20 @@ def test_copy_gives_clean_markdown_with_references(browser: Any, app_url: str) -
     assert verdict.startswith("## Kompetanse blir stadig viktigere ifølge rapporten.")
     assert "**supported**" in verdict and "1. SMARTER 2018" in verdict
     context.close()
+
+
+def test_a_failed_source_is_removed_from_the_app(browser: Any, app_url: str) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(app_url)
+    page.get_by_role("tab", name="Sources").click()
+    gone = "s3-platform-396cff"  # a link of the report that failed offline
+    sync_api.expect(page.locator("#kilde-sources")).to_contain_text(gone)
+    page.locator("#kilde-manage input").click()
+    page.get_by_role("option", name=f"{gone} (failed)").click()
+    page.locator("#kilde-remove").click()
+    status = page.locator("#kilde-ingest-status")
+    # The report, the note and the PDF read; one link fewer failed than before.
+    sync_api.expect(status).to_contain_text("Done: 3 sources read, 13 failed", timeout=120_000)
+    sync_api.expect(status.locator("details")).to_have_js_property("open", False)  # the log
+    sync_api.expect(page.locator("#kilde-sources")).not_to_contain_text(gone)
+    page.close()

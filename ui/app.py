@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -420,18 +421,53 @@ class App:
         uploads: list[str] | None,
         lang: str,
         progress: gr.Progress = gr.Progress(),  # noqa: B008 - how Gradio injects its progress bar
-    ) -> tuple[str, str, Any]:
-        """The ingest's report, the sources table, and the sources a summary can be of."""
+    ) -> Outputs:
+        """Add URLs and uploads and ingest again (see _ingested)."""
         urls = [u for u in url.split() if u]
         files = [Path(p) for p in uploads or []]
+        return self._ingested(lambda bar: self.services.ingest(urls, files, bar), lang, progress)
+
+    def remove_source(
+        self,
+        doc_id: str | None,
+        lang: str,
+        progress: gr.Progress = gr.Progress(),  # noqa: B008 - how Gradio injects its progress bar
+    ) -> Outputs:
+        """Forget a source and publish the index without it."""
+        return self._ingested(lambda bar: self.services.remove(doc_id or "", bar), lang, progress)
+
+    def retry_source(
+        self,
+        doc_id: str | None,
+        lang: str,
+        progress: gr.Progress = gr.Progress(),  # noqa: B008 - how Gradio injects its progress bar
+    ) -> Outputs:
+        """Fetch and read a source again."""
+        return self._ingested(lambda bar: self.services.retry(doc_id or "", bar), lang, progress)
+
+    def manage_choices(self, lang: str) -> Any:
+        """Every source, failed ones too, to remove or try again."""
+        records = self.services.sources()
+        return gr.update(
+            choices=[(f"{r.id} ({r.status})", r.id) for r in records],
+            value=None,
+            label=label(lang, "manage"),
+        )
+
+    def _ingested(
+        self, work: Callable[[GradioProgress], str], lang: str, progress: gr.Progress
+    ) -> Outputs:
+        """The report of an ingest (or a removal), the sources table, and the sources a
+        summary can be of and that can be managed, all as they now are."""
         try:
-            text = self.services.ingest(urls, files, GradioProgress(progress))
+            text = work(GradioProgress(progress))
         except (IngestError, KildeIndexError, ValueError) as error:
             text = f"ingest failed: {error}"
         return (
-            f"```\n{text}\n```",
+            _ingest_status(text, lang),
             self.sources(lang),
             gr.update(choices=self.summary_choices(lang)),
+            self.manage_choices(lang),
         )
 
 
@@ -619,7 +655,14 @@ def build_app(services: AppServices) -> gr.Blocks:
                     titled("upload"),
                 )
                 ingest = button("ingest", "kilde-ingest")
-                status = gr.Markdown("")
+                with gr.Row(equal_height=True):
+                    managed = say(
+                        gr.Dropdown(label=label(lang, "manage"), elem_id="kilde-manage", scale=3),
+                        app.manage_choices,
+                    )
+                    remove = button("remove", "kilde-remove", scale=1)
+                    retry = button("retry", "kilde-retry", scale=1)
+                status = gr.Markdown("", elem_id="kilde-ingest-status")
             with say(gr.Tab(label(lang, "settings_tab"), id="settings"), titled("settings_tab")):
                 # Only backends that can run are offered; the others say how to set them up.
                 missing = services.unconfigured()
@@ -756,15 +799,26 @@ def build_app(services: AppServices) -> gr.Blocks:
             concurrency_limit=concurrency,
             concurrency_id="answers",
         )
+        ingested = [status, table, summary_source, managed]
         ingest.click(
             app.ingest,
             [url, upload, language],
-            [status, table, summary_source],
+            ingested,
             api_name="ui_ingest",
             api_visibility="undocumented",
             concurrency_limit=1,
             concurrency_id="ingest",
         )
+        for manages, work in ((remove, app.remove_source), (retry, app.retry_source)):
+            manages.click(
+                work,
+                [managed, language],
+                ingested,
+                api_visibility="private",
+                concurrency_limit=1,
+                concurrency_id="ingest",
+            )
+        blocks.load(app.manage_choices, [language], [managed], api_visibility="private")
         # The interface's language: the one chosen before (kept in the browser), else the
         # browser's own on the first visit (nb, nn, no: bokmål; anything else: English).
         chosen = gr.BrowserState("", storage_key="kilde-language")
@@ -842,6 +896,23 @@ _COPY = "(text) => { if (text) navigator.clipboard.writeText(text); }"
 _TOGGLE_DRAWER = (
     "() => document.querySelector('#kilde-sources-panel').classList.toggle('kilde-open')"
 )
+
+
+_COUNTS = re.compile(r"(\d+) ok, (\d+) failed, (\d+) skipped")
+
+
+def _ingest_status(log: str, lang: str) -> str:
+    """One plain line in the reader's language; the ingest's own log folded away under it."""
+    counts = _COUNTS.search(log)
+    if counts:
+        ok, failed, skipped = counts.groups()
+        plain = label(lang, "ingest_done").format(ok=ok, failed=failed, skipped=skipped)
+    else:
+        plain = label(lang, "ingest_not_done")
+    return (
+        f"{plain}\n\n<details><summary>{html.escape(label(lang, 'ingest_log'))}</summary>\n\n"
+        f"```\n{log}\n```\n\n</details>"
+    )
 
 
 def _hidden(elem_id: str) -> gr.Textbox:

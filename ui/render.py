@@ -16,6 +16,7 @@ from index.hit import Hit
 from ingest.source import SourceRecord
 from ui.labels import label
 from ui.page_image import PageImage
+from ui.reasons import reason_kind, refusing_rule
 from ui.source_links import SourceLinks
 
 _MARKER = re.compile(r"(\[\d{1,3}\])")
@@ -214,19 +215,27 @@ def sources_html(records: Sequence[SourceRecord], lang: str) -> str:
     head = "".join(f"<th>{html.escape(h)}</th>" for h in label(lang, "columns").split("|"))
     rows = []
     for r in records:
-        detail = r.title if r.status == "ok" else f"{r.title}: {r.error or ''}"
-        cells = (
-            r.id,
-            r.status,
-            r.obtained,
-            r.kind or "-",
-            r.lang,
-            str(r.pages),
-            str(r.chunks),
-            detail,
+        cells = (r.id, r.status, r.obtained, r.kind or "-", r.lang, str(r.pages), str(r.chunks))
+        detail = html.escape(r.title) if r.status == "ok" else _why(r, lang)
+        rows.append(
+            "<tr>"
+            + "".join(f"<td>{html.escape(c)}</td>" for c in cells)
+            + f"<td>{detail}</td></tr>"
         )
-        rows.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
     return f"<table class='kilde-sources'><tr>{head}</tr>{''.join(rows)}</table>"
+
+
+def _why(record: SourceRecord, lang: str) -> str:
+    """Why a source failed, in plain words; the ingest's own reason folded away."""
+    reason = record.error or ""
+    plain = label(lang, reason_kind(reason))
+    rule = refusing_rule(reason)
+    if rule:
+        plain += f": {rule}"
+    return (
+        f"{html.escape(record.title)}: <details><summary>{html.escape(plain)}</summary>"
+        f"{html.escape(reason)}</details>"
+    )
 
 
 def file_route(path: str) -> str:

@@ -6,7 +6,8 @@ import hashlib
 import importlib.util
 import shutil
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from assistant.assistant import Assistant
@@ -136,28 +137,64 @@ class AppServices:
         if refused:
             # Paths typed into a web form would read the server's own files.
             return f"Only http(s) URLs can be added here; upload files instead: {' '.join(refused)}"
-        if not self._ingesting.acquire(blocking=False):
-            return "An ingest is already running; wait for it to finish."
-        try:
+        with self._one_ingest() as free:
+            if not free:
+                return "An ingest is already running; wait for it to finish."
             kept = [str(self._keep_upload(path)) for path in uploads]
-            summary = ingest_sources(
-                self.config,
-                [*urls, *kept],
-                offline=False,
-                allow_private_hosts=self.config.fetch.allow_private_hosts,
-                progress=progress,
-            )
-            text = report(summary, self._store)
-            if summary.count("ok"):
-                try:
-                    model = self.searcher().embedder
-                except KildeIndexError:
-                    model = wiring.embedder(self.config)  # the first index
-                built = build_index(self.config, self._store, model, progress=progress)
-                text += "\n" + built
-            return text
+            return self._ingest_and_index([*urls, *kept], offline=False, progress=progress)
+
+    def remove(self, doc_id: str, progress: Progress) -> str:
+        """Forget a source (an added one, or a link of the report) and publish an index
+        without it; nothing is fetched."""
+        record = self._record(doc_id)
+        with self._one_ingest() as free:
+            if not free:
+                return "An ingest is already running; wait for it to finish."
+            self._store.remove(record)
+            return self._ingest_and_index([], offline=True, progress=progress)
+
+    def retry(self, doc_id: str, progress: Progress) -> str:
+        """Fetch and read a source again (a failed one, or one that changed)."""
+        record = self._record(doc_id)
+        where = record.url or record.path
+        if not where:
+            return f"{doc_id} has no address or file to read again"
+        with self._one_ingest() as free:
+            if not free:
+                return "An ingest is already running; wait for it to finish."
+            return self._ingest_and_index([where], offline=False, progress=progress)
+
+    def _record(self, doc_id: str) -> SourceRecord:
+        found = next((r for r in self.sources() if r.id == doc_id), None)
+        if found is None:
+            raise ValueError(f"no source {doc_id!r}; see the sources table")
+        return found
+
+    @contextmanager
+    def _one_ingest(self) -> Iterator[bool]:
+        free = self._ingesting.acquire(blocking=False)
+        try:
+            yield free
         finally:
-            self._ingesting.release()
+            if free:
+                self._ingesting.release()
+
+    def _ingest_and_index(self, arguments: list[str], *, offline: bool, progress: Progress) -> str:
+        summary = ingest_sources(
+            self.config,
+            arguments,
+            offline=offline,
+            allow_private_hosts=self.config.fetch.allow_private_hosts,
+            progress=progress,
+        )
+        text = report(summary, self._store)
+        if summary.count("ok"):
+            try:
+                model = self.searcher().embedder
+            except KildeIndexError:
+                model = wiring.embedder(self.config)  # the first index
+            text += "\n" + build_index(self.config, self._store, model, progress=progress)
+        return text
 
     def _keep_upload(self, path: Path) -> Path:
         # Gradio's upload folder is temporary; added sources must outlive it. One
