@@ -259,6 +259,9 @@ def test_a_pdf_citation_shows_the_page_with_the_quote_marked(
     page.locator("#kilde-page-on").click()
     sync_api.expect(page.locator("#kilde-viewer .kilde-page-head")).to_contain_text("p. 3")
     sync_api.expect(page.locator("#kilde-viewer .kilde-box")).to_have_count(0)
+    page.locator("#kilde-page-on").click()  # the last page: it stays
+    page.wait_for_timeout(1000)
+    sync_api.expect(page.locator("#kilde-viewer .kilde-page-head")).to_contain_text("p. 3")
     page.locator("#kilde-zoom-in").click()
     sync_api.expect(page.locator("#kilde-viewer .kilde-pdf")).to_have_attribute(
         "style", "width:125%"

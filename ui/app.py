@@ -327,9 +327,11 @@ class App:
         cite = next((c for c in cites or [] if viewing and c.get("key") == viewing["key"]), None)
         if cite is None or viewing is None or not self._is_pdf(cite):
             return gr.update(), viewing or {}
+        record = next((r for r in self.services.sources() if r.id == cite["doc_id"]), None)
+        last = record.pages if record and record.pages else int(viewing["page"]) + page
         changed = {
             **viewing,
-            "page": max(1, int(viewing["page"]) + page),
+            "page": min(last, max(1, int(viewing["page"]) + page)),
             "zoom": min(_ZOOMS[-1], max(_ZOOMS[0], int(viewing["zoom"]) + zoom * _ZOOM_STEP)),
         }
         return self._view(cite, changed, lang), changed
