@@ -101,7 +101,7 @@ class App:
     def links(self, doc_id: str, version: str | None = None) -> SourceLinks:
         """Where the reader can open `doc_id`: its original, the address it came from when the
         original no longer answered, and its local copy."""
-        record = next((r for r in self.services.sources() if r.id == doc_id), None)
+        record = self.services.record(doc_id)
         return SourceLinks.of(record, self.file_url(doc_id, version))
 
     def file_url(self, doc_id: str, version: str | None = None) -> str | None:
@@ -327,7 +327,7 @@ class App:
         cite = next((c for c in cites or [] if viewing and c.get("key") == viewing["key"]), None)
         if cite is None or viewing is None or not self._is_pdf(cite):
             return gr.update(), viewing or {}
-        record = next((r for r in self.services.sources() if r.id == cite["doc_id"]), None)
+        record = self.services.record(cite["doc_id"])
         last = record.pages if record and record.pages else int(viewing["page"]) + page
         changed = {
             **viewing,

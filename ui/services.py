@@ -45,6 +45,7 @@ class AppServices:
         self._searchers: dict[str, HybridSearcher] = {}
         self._llms: dict[str, LLM | None] = {}
         self._assistants: dict[tuple[str, str], Assistant] = {}
+        self._records: tuple[int, dict[str, SourceRecord]] = (-1, {})
 
     def searcher(self, version: str | None = None) -> HybridSearcher:
         """The searcher of `version` if it is still open, else of the current index."""
@@ -108,6 +109,19 @@ class AppServices:
     def sources(self) -> list[SourceRecord]:
         return self._store.sources()
 
+    def record(self, doc_id: str) -> SourceRecord | None:
+        """The record of one source. Every citation shown asks, so the records are read
+        once per version of the corpus's sources file, not once a citation."""
+        path = self._store.root / "sources.json"
+        stamp = path.stat().st_mtime_ns if path.is_file() else 0
+        with self._lock:
+            known, records = self._records
+        if known != stamp:
+            records = {r.id: r for r in self._store.sources()}  # read outside the lock
+            with self._lock:
+                self._records = (stamp, records)
+        return records.get(doc_id)
+
     def page(self, version: str, doc_id: str, page: int) -> str | None:
         """A page's text from the index version an answer came from (or the current one)."""
         try:
@@ -165,7 +179,7 @@ class AppServices:
             return self._ingest_and_index([where], offline=False, progress=progress)
 
     def _record(self, doc_id: str) -> SourceRecord:
-        found = next((r for r in self.sources() if r.id == doc_id), None)
+        found = self.record(doc_id)
         if found is None:
             raise ValueError(f"no source {doc_id!r}; see the sources table")
         return found
