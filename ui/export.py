@@ -14,11 +14,7 @@ from typing import Any
 
 from assistant.answer import Answer, ClaimResult, Evidence
 from index.sections import location
-
-_WORDS = {
-    "no": {"references": "Kilder", "page": "s."},
-    "en": {"references": "References", "page": "p."},
-}
+from ui.labels import label
 
 
 @dataclass(frozen=True)
@@ -73,7 +69,7 @@ def export_turns(
 
 
 def answer_markdown(answer: Answer, lang: str) -> str:
-    page_word = _words(lang)["page"]
+    page_word = label(lang, "page")
     references = tuple(Reference.of(c.n, c.evidence(), page_word) for c in answer.citations)
     return turn_markdown(Turn(answer.question, answer.text, references), lang)
 
@@ -81,13 +77,13 @@ def answer_markdown(answer: Answer, lang: str) -> str:
 def turn_markdown(turn: Turn, lang: str) -> str:
     lines = [f"## {turn.question}", "", turn.answer.strip()]
     if turn.references:
-        lines += ["", f"**{_words(lang)['references']}**", ""]
+        lines += ["", f"**{label(lang, 'references')}**", ""]
         lines += [r.markdown() for r in turn.references]
     return "\n".join(lines) + "\n"
 
 
 def claims_markdown(results: Sequence[ClaimResult], lang: str) -> str:
-    page_word = _words(lang)["page"]
+    page_word = label(lang, "page")
     parts = []
     for result in results:
         lines = [
@@ -96,7 +92,7 @@ def claims_markdown(results: Sequence[ClaimResult], lang: str) -> str:
             f"**{result.verdict}** ({result.confidence:.0%}): {result.reason}",
         ]
         if result.evidence:
-            lines += ["", f"**{_words(lang)['references']}**", ""]
+            lines += ["", f"**{label(lang, 'references')}**", ""]
             lines += [
                 Reference.of(n, e, page_word).markdown()
                 for n, e in enumerate(result.evidence, start=1)
@@ -120,7 +116,7 @@ def conversation_docx(title: str, turns: Iterable[Turn], lang: str, path: Path) 
         document.add_heading(turn.question, level=2)
         document.add_paragraph(turn.answer.strip())
         if turn.references:
-            document.add_paragraph().add_run(_words(lang)["references"]).bold = True
+            document.add_paragraph().add_run(label(lang, "references")).bold = True
             for r in turn.references:
                 # Numbered by hand: a Word list would number on across the answers.
                 item = document.add_paragraph(f"{r.n}. {r.title}, {r.where}.")
@@ -129,7 +125,3 @@ def conversation_docx(title: str, turns: Iterable[Turn], lang: str, path: Path) 
                 item.add_run(f"\n«{' '.join(r.quote.split())}»").italic = True
     document.save(str(path))
     return path
-
-
-def _words(lang: str) -> dict[str, str]:
-    return _WORDS["no" if lang in ("no", "nb", "nn") else "en"]

@@ -38,6 +38,7 @@ LABELS: dict[str, dict[str, str]] = {
         "original": "original",
         "local_copy": "lokal kopi",
         "original_dead": "original (svarer ikke lenger)",
+        "references": "Kilder",
         "archived": "arkivert kopi",
         "rewritten": "ny adresse",
         "unsupported": "ikke støttet av kildene",
@@ -131,6 +132,7 @@ LABELS: dict[str, dict[str, str]] = {
         "original": "original",
         "local_copy": "local copy",
         "original_dead": "original (no longer answers)",
+        "references": "References",
         "archived": "archived copy",
         "rewritten": "new address",
         "unsupported": "not supported by the sources",
@@ -218,5 +220,10 @@ CLAIM_EXAMPLES = {
 }
 
 
+# An answer's language code ("no", "nn") names the interface language it is shown in.
+_INTERFACE = {"no": "nb", "nn": "nb"}
+
+
 def label(lang: str, key: str) -> str:
-    return LABELS.get(lang, LABELS["en"])[key]
+    """The interface text `key` in `lang` (an interface or an answer language code)."""
+    return LABELS.get(_INTERFACE.get(lang, lang), LABELS["en"])[key]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ingest.source import SourceRecord
+from ui.labels import label
 
 # How a source was obtained when its original address did not give it (ingest/fetcher.py).
 _ELSEWHERE = ("rewritten", "archived")
@@ -32,16 +33,17 @@ class SourceLinks:
 
     def text(self, lang: str) -> str:
         """One line for the command line: the addresses, and the local copy."""
-        no = lang in ("no", "nb", "nn")
         parts = []
         if self.original:
-            dead = (" (svarer ikke lenger)" if no else " (no longer answers)") * (not self.answered)
-            parts.append(self.original + dead)
+            parts.append(self.original + ("" if self.answered else " (" + _dead(lang) + ")"))
         if self.fetched:
-            word = {"archived": "arkivert kopi" if no else "archived copy"}.get(
-                self.how, "ny adresse" if no else "new address"
-            )
-            parts.append(f"{word}: {self.fetched}")
+            how = label(lang, "archived" if self.how == "archived" else "rewritten")
+            parts.append(f"{how}: {self.fetched}")
         if self.local:
-            parts.append(f"{'lokal kopi' if no else 'local copy'}: {self.local}")
+            parts.append(f"{label(lang, 'local_copy')}: {self.local}")
         return " — ".join(parts)
+
+
+def _dead(lang: str) -> str:
+    """ "svarer ikke lenger" from "original (svarer ikke lenger)": the original is named."""
+    return label(lang, "original_dead").split("(", 1)[-1].rstrip(")")
