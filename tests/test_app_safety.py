@@ -17,15 +17,15 @@ from ui.cli import main
 from ui.config import ConfigError
 from ui.page_image import PageImages
 from ui.serve import launch
-from ui.services import AppServices
+from ui.services import AppServices, Refusal
 
 
 def test_the_url_box_refuses_paths_on_the_server(report_data: Path, tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("The database password is hunter2.")
     services = AppServices(app_config(report_data), os.environ)
-    status = services.ingest([str(secret), "file:///etc/passwd"], [], SilentProgress())
-    assert status.startswith("Only http(s) URLs can be added here")
+    with pytest.raises(Refusal, match="Only http\\(s\\) URLs can be added here"):
+        services.ingest([str(secret), "file:///etc/passwd"], [], SilentProgress())
     assert "hunter2" not in str(services.searcher().search("database password", 3))
 
 

@@ -485,3 +485,25 @@ def test_a_failed_source_is_removed_from_the_app(browser: Any, app_url: str) -> 
     sync_api.expect(status.locator("details")).to_have_js_property("open", False)  # the log
     sync_api.expect(page.locator("#kilde-sources")).not_to_contain_text(gone)
     page.close()
+
+
+def test_an_error_is_one_plain_line_in_the_readers_language(browser: Any, app_url_nb: str) -> None:
+    from ui.labels import label
+
+    context = browser.new_context(locale="nb-NO", viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.goto(app_url_nb)
+    page.get_by_role("tab", name=label("nb", "sources_tab")).click()
+    page.locator("#kilde-url textarea, #kilde-url input").first.fill("file:///etc/passwd")
+    page.locator("#kilde-ingest").click()
+    status = page.locator("#kilde-ingest-status")
+    sync_api.expect(status).to_contain_text(label("nb", "err_not_web"), timeout=60_000)
+    details = status.locator("details")
+    sync_api.expect(details).to_have_js_property("open", False)
+    # The English original is there for whoever opens it, and only there.
+    shown = page.evaluate("(e) => e.innerText", status.element_handle())
+    assert "Only http(s)" not in shown.split(label("nb", "details"))[0]
+    assert _foreign(str(page.inner_text("body")), "nb", "en") == []
+    details.locator("summary").click()
+    sync_api.expect(details).to_contain_text("Only http(s) URLs can be added here")
+    context.close()

@@ -31,6 +31,7 @@ from ui.export import (
 from ui.labels import CLAIM_EXAMPLES, EXAMPLES, label
 from ui.page_image import PageImageError, PageImages
 from ui.progress import GradioProgress
+from ui.reasons import failure_html, failure_markdown
 from ui.render import (
     answer_markdown,
     citations_html,
@@ -136,7 +137,7 @@ class App:
             events = assistant.ask_stream(question, earlier, int(k))
             yield from self._stream(question, events, history, turns, cites, lang, assistant)
         except (KildeIndexError, LLMError, ValueError) as error:
-            yield self._failed(history, turns, str(error))
+            yield self._failed(history, turns, error, lang)
 
     def summarize(
         self,
@@ -165,7 +166,7 @@ class App:
             events = assistant.summarize_stream(question, doc_id or None, answer_lang)
             yield from self._stream(question, events, history, turns, cites, lang, assistant)
         except (KildeIndexError, LLMError, ValueError) as error:
-            yield self._failed(history, turns, str(error))
+            yield self._failed(history, turns, error, lang)
 
     def summary_choices(self, lang: str) -> list[tuple[str, str]]:
         """The overview, then every indexed source by title (none before the first ingest)."""
@@ -235,8 +236,8 @@ class App:
                 ]
                 yield self._final(history, turns, cites, event, lang, assistant)
 
-    def _failed(self, history: History, turns: History, error: str) -> Outputs:
-        history[-1] = {"role": "assistant", "content": f"⚠️ {escape_markdown(error)}"}
+    def _failed(self, history: History, turns: History, error: Exception, lang: str) -> Outputs:
+        history[-1] = {"role": "assistant", "content": failure_markdown(error, lang)}
         return history, turns, gr.update(choices=[]), gr.update(), "", gr.update(), ""
 
     def _final(
@@ -348,20 +349,19 @@ class App:
             if cited
             else f"{page_word} {page}"
         )
-        note = ""
+        failed = ""
         path = self.services.local_copy(cite["doc_id"], cite["version"])
         if path is not None and self._is_pdf(cite):
             try:
                 image = self._pages.image(path, page, cite["quote"] if cited else "")
             except PageImageError as error:
-                note = f"{label(lang, 'page_not_drawn')} ({error})"
+                failed = failure_html(error, lang, "page_not_drawn")
             else:
                 note = label(lang, "quote_not_drawn") if cited and not image.boxes else ""
                 return page_image_html(cite["title"], where, image, int(viewing["zoom"]), note)
         if not cited:  # a page turned to that could not be drawn
-            return f"<p>{html.escape(note)}</p>"
-        shown = page_html(cite["title"], where, text, cite["start"], cite["end"])
-        return (f"<p class='kilde-note'>{html.escape(note)}</p>" if note else "") + shown
+            return failed
+        return failed + page_html(cite["title"], where, text, cite["start"], cite["end"])
 
     def _is_pdf(self, cite: dict[str, Any]) -> bool:
         path = self.services.local_copy(cite["doc_id"], cite["version"])
@@ -404,7 +404,7 @@ class App:
         try:
             results = self.services.assistant(backend).check(text)
         except (KildeIndexError, LLMError, ValueError) as error:
-            return f"<p>⚠️ {html.escape(str(error))}</p>", ""
+            return failure_html(error, lang), ""
         return verdicts_html(results, lang, self.links), claims_markdown(results, lang)
 
     def latest_markdown(self, conversation: History | None, cites: Cites | None, lang: str) -> str:
@@ -462,11 +462,11 @@ class App:
         """The report of an ingest (or a removal), the sources table, and the sources a
         summary can be of and that can be managed, all as they now are."""
         try:
-            text = work(GradioProgress(progress))
+            status = _ingest_status(work(GradioProgress(progress)), lang)
         except (IngestError, KildeIndexError, ValueError) as error:
-            text = f"ingest failed: {error}"
+            status = failure_markdown(error, lang)
         return (
-            _ingest_status(text, lang),
+            status,
             self.sources(lang),
             gr.update(choices=self.summary_choices(lang)),
             self.manage_choices(lang),
@@ -644,7 +644,9 @@ def build_app(services: AppServices) -> gr.Blocks:
             with say(gr.Tab(label(lang, "sources_tab"), id="sources"), titled("sources_tab")):
                 table = say(gr.HTML(app.sources(lang), elem_id="kilde-sources"), app.sources)
                 url = say(
-                    gr.Textbox(label=label(lang, "add_url"), placeholder="https://…"),
+                    gr.Textbox(
+                        label=label(lang, "add_url"), placeholder="https://…", elem_id="kilde-url"
+                    ),
                     titled("add_url"),
                 )
                 upload = say(

@@ -28,6 +28,18 @@ BACKENDS = ("extractive", "openai", "llama-cpp")
 _KEEP_VERSIONS = 2
 
 
+class Refusal(ValueError):
+    """A request the app turns down; `kind` names it so the interface can say it in the
+    reader's language ("busy", "not_web", "no_source", "nothing_to_retry")."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+_BUSY = "An ingest is already running; wait for it to finish."
+
+
 class AppServices:
     """Built once by `kilde serve`; thread-safe.
 
@@ -150,10 +162,11 @@ class AppServices:
         refused = [u for u in urls if not u.startswith(("http://", "https://"))]
         if refused:
             # Paths typed into a web form would read the server's own files.
-            return f"Only http(s) URLs can be added here; upload files instead: {' '.join(refused)}"
-        with self._one_ingest() as free:
-            if not free:
-                return "An ingest is already running; wait for it to finish."
+            raise Refusal(
+                "not_web",
+                f"Only http(s) URLs can be added here; upload files instead: {' '.join(refused)}",
+            )
+        with self._one_ingest():
             kept = [str(self._keep_upload(path)) for path in uploads]
             return self._ingest_and_index([*urls, *kept], offline=False, progress=progress)
 
@@ -161,9 +174,7 @@ class AppServices:
         """Forget a source (an added one, or a link of the report) and publish an index
         without it; nothing is fetched."""
         record = self._record(doc_id)
-        with self._one_ingest() as free:
-            if not free:
-                return "An ingest is already running; wait for it to finish."
+        with self._one_ingest():
             self._store.remove(record)
             return self._ingest_and_index([], offline=True, progress=progress)
 
@@ -172,26 +183,24 @@ class AppServices:
         record = self._record(doc_id)
         where = record.url or record.path
         if not where:
-            return f"{doc_id} has no address or file to read again"
-        with self._one_ingest() as free:
-            if not free:
-                return "An ingest is already running; wait for it to finish."
+            raise Refusal("nothing_to_retry", f"{doc_id} has no address or file to read again")
+        with self._one_ingest():
             return self._ingest_and_index([where], offline=False, progress=progress)
 
     def _record(self, doc_id: str) -> SourceRecord:
         found = self.record(doc_id)
         if found is None:
-            raise ValueError(f"no source {doc_id!r}; see the sources table")
+            raise Refusal("no_source", f"no source {doc_id!r}; see the sources table")
         return found
 
     @contextmanager
-    def _one_ingest(self) -> Iterator[bool]:
-        free = self._ingesting.acquire(blocking=False)
+    def _one_ingest(self) -> Iterator[None]:
+        if not self._ingesting.acquire(blocking=False):
+            raise Refusal("busy", _BUSY)
         try:
-            yield free
+            yield
         finally:
-            if free:
-                self._ingesting.release()
+            self._ingesting.release()
 
     def _ingest_and_index(self, arguments: list[str], *, offline: bool, progress: Progress) -> str:
         summary = ingest_sources(
