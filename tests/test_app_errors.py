@@ -63,9 +63,7 @@ def test_a_model_that_does_not_answer_is_said_plainly_in_the_chat(
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_a_check_before_any_ingest_says_to_read_the_sources_in(
-    tmp_path: Path, lang: str
-) -> None:
+def test_a_check_before_any_ingest_says_to_read_the_sources_in(tmp_path: Path, lang: str) -> None:
     app = App(AppServices(app_config(tmp_path), os.environ), PageImages())
     shown, copied = app.check("Rapporten sier at klynger er viktige.", "extractive", lang)
     _folded(shown, lang, "err_no_index", "kilde ingest")
