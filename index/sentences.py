@@ -13,6 +13,11 @@ _ABBREVIATIONS = frozenset(
 _END = re.compile(r"[.!?…]+[»”\"')\]]*(?=\s)")
 _PARAGRAPH = re.compile(r"\n\s*\n")
 _LINE = re.compile(r"\n")
+_NEXT = re.compile(r"\s*(\S)")
+_WORD = re.compile(r"(\S+)$")
+# The word before a full stop is read from at most this many characters back: longer
+# "words" (URLs, runs of symbols) are never abbreviations or initials.
+_WORD_LOOKBACK = 64
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -47,12 +52,15 @@ def _cuts(text: str) -> list[int]:
 
 
 def _ends_sentence(text: str, dot: int, end: int) -> bool:
-    following = text[end:].lstrip()[:1]
+    # Both looks are anchored at the punctuation, never at the text's ends: a look at
+    # the whole rest (or the whole start) per candidate made splitting quadratic.
+    after = _NEXT.match(text, end)
+    following = after.group(1) if after else ""
     if not following or following.islower() or following in ",;:":
         return False
     if text[dot] != ".":
         return True
-    word = re.search(r"(\S+)$", text[:dot])
+    word = _WORD.search(text, max(0, dot - _WORD_LOOKBACK), dot)
     token = word.group(1).lower().lstrip("(«“\"'") if word else ""
     if token in _ABBREVIATIONS or token.rstrip(".") in _ABBREVIATIONS:
         return False
