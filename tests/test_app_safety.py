@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -15,9 +16,12 @@ from tests.app_server import app_config, free_port, running_app
 from ui.app import App
 from ui.cli import main
 from ui.config import ConfigError
+from ui.login import Login
 from ui.page_image import PageImages
+from ui.passwords import read_auth_file, set_password
 from ui.serve import launch
 from ui.services import AppServices, Refusal
+from ui.throttle import Throttle
 
 
 def test_the_url_box_refuses_paths_on_the_server(report_data: Path, tmp_path: Path) -> None:
@@ -88,3 +92,24 @@ def test_a_port_in_use_is_a_clear_error(report_data: Path) -> None:
         taken.listen()
         with pytest.raises(ConfigError, match="choose another with --port"):
             launch(app_config(report_data), host="127.0.0.1", port=port, auth=None, block=False)
+
+
+def test_wrong_passwords_hold_off_even_the_right_one_for_a_while(
+    report_data: Path, tmp_path: Path
+) -> None:
+    users = tmp_path / "users.txt"
+    set_password(users, "ana", "correct horse")
+    wait = 3.0
+    login = Login(read_auth_file(users), Throttle(free=3, base=wait, cap=wait))
+
+    def log_in(password: str) -> int:
+        form = {"username": "ana", "password": password}
+        return httpx.post(f"{url}login", data=form, timeout=10).status_code
+
+    with running_app(app_config(report_data), auth=login) as (_, url):
+        assert log_in("correct horse") == 200
+        assert [log_in(f"guess {n}") for n in range(4)] == [400] * 4
+        refused_at = time.monotonic()
+        assert log_in("correct horse") == 400  # the right one, too soon
+        time.sleep(max(0.0, refused_at + wait + 0.2 - time.monotonic()))
+        assert log_in("correct horse") == 200

@@ -9,26 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ui.config import Config, ConfigError
-
-
-def read_auth_file(path: Path) -> list[tuple[str, str]]:
-    """`user:password` per line (# comments); a clear error for anything else."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as error:
-        raise ConfigError(f"cannot read the password file {path}: {error.strerror}") from error
-    pairs = []
-    for number, line in enumerate(lines, start=1):
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        user, sep, password = line.partition(":")
-        if not sep or not user or not password:
-            raise ConfigError(f"{path} line {number}: expected user:password")
-        pairs.append((user, password))
-    if not pairs:
-        raise ConfigError(f"{path} holds no user:password line")
-    return pairs
+from ui.login import Login
 
 
 def launch(
@@ -36,7 +17,7 @@ def launch(
     *,
     host: str,
     port: int,
-    auth: list[tuple[str, str]] | None,
+    auth: Login | None,
     block: bool = True,
 ) -> Any:
     """Start the app; with `block` False, return the running gr.Blocks (call .close())."""
@@ -71,7 +52,7 @@ def _launch(
     config: Config,
     host: str,
     port: int,
-    auth: list[tuple[str, str]] | None,
+    auth: Login | None,
     served: Path,
     block: bool,
 ) -> None:

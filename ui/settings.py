@@ -12,6 +12,9 @@ class UISettings(BaseModel):
     port: int = Field(default=7860, ge=1, le=65535)
     language: str = "nb"  # interface language: nb (bokmål) or en
     max_upload_mb: int = Field(default=50, ge=1)
+    # The password file of `kilde serve` and `kilde passwd` when --auth-file is not given;
+    # empty: no login.
+    auth_file: str = ""
     max_queue: int = Field(default=32, ge=1)
     # Answers served at once (an in-process GGUF model always takes one at a time).
     concurrency: int = Field(default=8, ge=1)
