@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import stat
 import sys
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,9 @@ def launch(
             file=sys.stderr,
         )
     services = AppServices(config, os.environ)
+    # Gradio reads its upload folder from the environment, when the Blocks are made and
+    # again at each upload; its default, <tmp>/gradio, is shared with every local user.
+    os.environ["GRADIO_TEMP_DIR"] = str(private_folder(services.upload_folder))
     blocks = build_app(services)
     blocks.queue(max_size=config.ui.max_queue, default_concurrency_limit=config.ui.concurrency)
     served = services.served_folder
@@ -76,6 +80,23 @@ def _launch(
         theme=_theme(),
         quiet=not block,
     )
+
+
+def private_folder(path: Path) -> Path:
+    """`path` as a folder only its owner can enter: made with mode 0700, or, if it is
+    there, checked to be a real folder of this user and set to 0700."""
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        found = path.lstat()
+    except OSError as error:
+        raise ConfigError(f"cannot make the upload folder {path}: {error.strerror}") from error
+    if not stat.S_ISDIR(found.st_mode) or found.st_uid != os.getuid():
+        raise ConfigError(
+            f"the upload folder {path} is not a folder of this user (a link, or another "
+            "user's); remove it, and kilde makes it anew"
+        )
+    path.chmod(0o700)
+    return path
 
 
 def _theme() -> Any:

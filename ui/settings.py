@@ -11,6 +11,7 @@ class UISettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = Field(default=7860, ge=1, le=65535)
     language: str = "nb"  # interface language: nb (bokmål) or en
+    # The files of one upload together (MiB).
     max_upload_mb: int = Field(default=50, ge=1)
     # The password file of `kilde serve` and `kilde passwd` when --auth-file is not given;
     # empty: no login.
