@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ui.config import Config, load_config
+from ui.login import Login
 from ui.serve import launch
 
 
@@ -23,9 +24,7 @@ def app_config(data_dir: Path, **env: str) -> Config:
 
 
 @contextmanager
-def running_app(
-    config: Config, auth: list[tuple[str, str]] | None = None
-) -> Iterator[tuple[Any, str]]:
+def running_app(config: Config, auth: Login | None = None) -> Iterator[tuple[Any, str]]:
     """Yields (the Gradio Blocks, its base URL)."""
     port = free_port()
     blocks = launch(config, host="127.0.0.1", port=port, auth=auth, block=False)

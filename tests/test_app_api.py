@@ -18,7 +18,8 @@ from gradio_client.exceptions import AppError
 from tests.app_server import app_config, running_app
 from tests.servers import Exchange, LoopbackServer, loopback_server
 from ui.cli import main
-from ui.serve import read_auth_file
+from ui.login import Login
+from ui.passwords import read_auth_file, set_password
 
 server = pytest.fixture(name="server")(loopback_server)
 
@@ -113,8 +114,9 @@ def test_monitoring_is_off(app_url: str) -> None:
 
 def test_password_protection(report_data: Path, tmp_path: Path) -> None:
     secrets = tmp_path / "users.txt"
-    secrets.write_text("# who may log in\nana:correct horse\n")
-    auth = read_auth_file(secrets)
+    secrets.write_text("# who may log in\n")
+    set_password(secrets, "ana", "correct horse")
+    auth = Login(read_auth_file(secrets))
     with running_app(app_config(report_data), auth=auth) as (_, url):
         assert httpx.get(f"{url}config", timeout=10).status_code == 401
         with pytest.raises(Exception):  # noqa: B017 - any refusal will do
@@ -134,6 +136,9 @@ def test_bad_password_files_are_clear_errors(tmp_path: Path) -> None:
     bad = tmp_path / "bad.txt"
     bad.write_text("just-a-name\n")
     with pytest.raises(ConfigError, match="user:password"):
+        read_auth_file(bad)
+    bad.write_text("ana:correct horse\n")
+    with pytest.raises(ConfigError, match="plaintext password"):
         read_auth_file(bad)
     with pytest.raises(ConfigError, match="cannot read"):
         read_auth_file(tmp_path / "missing.txt")

@@ -502,7 +502,9 @@ def build_app(services: AppServices) -> gr.Blocks:
         return say(button, titled(key))
 
     blocks: gr.Blocks
-    with gr.Blocks(title="kilde", analytics_enabled=False) as blocks:
+    # Each ingest removes its uploads; every hour, uploads no ingest asked for are removed
+    # after a day.
+    with gr.Blocks(title="kilde", analytics_enabled=False, delete_cache=(3600, 86400)) as blocks:
         cites = gr.State([])
         conversation = gr.State([])  # the raw turns, for follow-up questions
         language = gr.State(lang)
@@ -812,6 +814,13 @@ def build_app(services: AppServices) -> gr.Blocks:
             api_visibility="undocumented",
             concurrency_limit=1,
             concurrency_id="ingest",
+        ).then(
+            # An ingest removes Gradio's temporary files of its uploads, read or refused;
+            # the box must not offer them again.
+            lambda: None,
+            None,
+            upload,
+            api_visibility="private",
         )
         for manages, work in ((remove, app.remove_source), (retry, app.retry_source)):
             manages.click(

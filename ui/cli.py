@@ -195,9 +195,26 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="address to listen on (default: ui.host, 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default: ui.port, 7860)")
     serve.add_argument(
-        "--auth-file", type=Path, metavar="FILE", help="require a login: one user:password per line"
+        "--auth-file",
+        type=Path,
+        metavar="FILE",
+        help="require a login: the users of FILE (see `kilde passwd`; default: ui.auth_file)",
     )
     serve.set_defaults(command=_serve)
+
+    passwd = commands.add_parser(
+        "passwd",
+        parents=[common],
+        help="add a user of the web app, or change a password",
+        description="Store USER's password, salted and hashed, in the password file of "
+        "`kilde serve`. The password is asked for twice; piped in, it is read once from "
+        "standard input.",
+    )
+    passwd.add_argument("user", metavar="USER")
+    passwd.add_argument(
+        "--auth-file", type=Path, metavar="FILE", help="the password file (default: ui.auth_file)"
+    )
+    passwd.set_defaults(command=_passwd)
 
     config = commands.add_parser("config", parents=[common], help="show the configuration")
     config_commands = config.add_subparsers(title="actions", required=True)
@@ -236,11 +253,42 @@ def _search(config: Config, args: argparse.Namespace) -> int:
 
 
 def _serve(config: Config, args: argparse.Namespace) -> int:
-    from ui.serve import launch, read_auth_file
+    from ui.login import Login
+    from ui.passwords import read_auth_file
+    from ui.serve import launch
 
-    auth = read_auth_file(args.auth_file) if args.auth_file else None
+    path = _auth_file(config, args)
+    auth = Login(read_auth_file(path)) if path else None
     launch(config, host=args.host or config.ui.host, port=args.port or config.ui.port, auth=auth)
     return 0
+
+
+def _passwd(config: Config, args: argparse.Namespace) -> int:
+    from ui.passwords import set_password
+
+    path = _auth_file(config, args)
+    if path is None:
+        raise ConfigError("name the password file with --auth-file FILE (or ui.auth_file)")
+    set_password(path, args.user, _new_password())
+    print(f"kilde: the password of {args.user} is stored in {path}", file=sys.stderr)
+    return 0
+
+
+def _auth_file(config: Config, args: argparse.Namespace) -> Path | None:
+    given = args.auth_file or config.ui.auth_file
+    return Path(given).expanduser() if given else None
+
+
+def _new_password() -> str:
+    if not sys.stdin.isatty():
+        # Piped in (a script, a test): one line, its line ending not part of it.
+        return sys.stdin.readline().rstrip("\r\n")
+    import getpass
+
+    password = getpass.getpass("New password: ")
+    if getpass.getpass("Again: ") != password:
+        raise ConfigError("the two passwords differ; nothing was changed")
+    return password
 
 
 def _ask(config: Config, args: argparse.Namespace) -> int:

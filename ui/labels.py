@@ -51,6 +51,7 @@ LABELS: dict[str, dict[str, str]] = {
         "filer med opplastingsknappen.",
         "err_no_source": "Fant ikke den kilden; velg en fra listen.",
         "err_nothing_to_retry": "Denne kilden har ingen adresse eller fil å lese på nytt.",
+        "err_too_large": "Filene er for store til sammen; last dem opp noen få om gangen.",
         "err_no_index": "Ingen kilder er lest inn ennå; les dem inn under «Kilder».",
         "err_index": "Kildene kunne ikke leses; les dem inn på nytt under «Kilder».",
         "err_llm": "Svarmotoren svarte ikke; prøv igjen, eller velg «extractive» under "
@@ -155,6 +156,7 @@ LABELS: dict[str, dict[str, str]] = {
         "with the upload button.",
         "err_no_source": "That source was not found; choose one from the list.",
         "err_nothing_to_retry": "This source has no address or file to read again.",
+        "err_too_large": "The files are too large together; upload a few at a time.",
         "err_no_index": "No sources have been read yet; read them in under “Sources”.",
         "err_index": "The sources could not be read; read them in again under “Sources”.",
         "err_llm": "The answering model did not answer; try again, or choose “extractive” "

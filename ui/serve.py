@@ -4,31 +4,13 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import stat
 import sys
 from pathlib import Path
 from typing import Any
 
 from ui.config import Config, ConfigError
-
-
-def read_auth_file(path: Path) -> list[tuple[str, str]]:
-    """`user:password` per line (# comments); a clear error for anything else."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as error:
-        raise ConfigError(f"cannot read the password file {path}: {error.strerror}") from error
-    pairs = []
-    for number, line in enumerate(lines, start=1):
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        user, sep, password = line.partition(":")
-        if not sep or not user or not password:
-            raise ConfigError(f"{path} line {number}: expected user:password")
-        pairs.append((user, password))
-    if not pairs:
-        raise ConfigError(f"{path} holds no user:password line")
-    return pairs
+from ui.login import Login
 
 
 def launch(
@@ -36,7 +18,7 @@ def launch(
     *,
     host: str,
     port: int,
-    auth: list[tuple[str, str]] | None,
+    auth: Login | None,
     block: bool = True,
 ) -> Any:
     """Start the app; with `block` False, return the running gr.Blocks (call .close())."""
@@ -51,6 +33,9 @@ def launch(
             file=sys.stderr,
         )
     services = AppServices(config, os.environ)
+    # Gradio reads its upload folder from the environment, when the Blocks are made and
+    # again at each upload; its default, <tmp>/gradio, is shared with every local user.
+    os.environ["GRADIO_TEMP_DIR"] = str(private_folder(services.upload_folder))
     blocks = build_app(services)
     blocks.queue(max_size=config.ui.max_queue, default_concurrency_limit=config.ui.concurrency)
     served = services.served_folder
@@ -71,7 +56,7 @@ def _launch(
     config: Config,
     host: str,
     port: int,
-    auth: list[tuple[str, str]] | None,
+    auth: Login | None,
     served: Path,
     block: bool,
 ) -> None:
@@ -95,6 +80,23 @@ def _launch(
         theme=_theme(),
         quiet=not block,
     )
+
+
+def private_folder(path: Path) -> Path:
+    """`path` as a folder only its owner can enter: made with mode 0700, or, if it is
+    there, checked to be a real folder of this user and set to 0700."""
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        found = path.lstat()
+    except OSError as error:
+        raise ConfigError(f"cannot make the upload folder {path}: {error.strerror}") from error
+    if not stat.S_ISDIR(found.st_mode) or found.st_uid != os.getuid():
+        raise ConfigError(
+            f"the upload folder {path} is not a folder of this user (a link, or another "
+            "user's); remove it, and kilde makes it anew"
+        )
+    path.chmod(0o700)
+    return path
 
 
 def _theme() -> Any:

@@ -7,7 +7,7 @@ import importlib.util
 import shutil
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from assistant.assistant import Assistant
@@ -30,7 +30,7 @@ _KEEP_VERSIONS = 2
 
 class Refusal(ValueError):
     """A request the app turns down; `kind` names it so the interface can say it in the
-    reader's language ("busy", "not_web", "no_source", "nothing_to_retry")."""
+    reader's language ("busy", "not_web", "no_source", "nothing_to_retry", "too_large")."""
 
     def __init__(self, kind: str, message: str) -> None:
         super().__init__(message)
@@ -38,6 +38,7 @@ class Refusal(ValueError):
 
 
 _BUSY = "An ingest is already running; wait for it to finish."
+_MIB = 1024 * 1024  # Gradio's "mb" in max_file_size
 
 
 class AppServices:
@@ -157,18 +158,30 @@ class AppServices:
         """The only folder the app serves files from: the copies of the sources."""
         return self._store.files_dir
 
+    @property
+    def upload_folder(self) -> Path:
+        """Gradio's folder for uploads and temporary files (`kilde serve` makes it private)."""
+        return self.config.data_dir / "gradio-uploads"
+
     def ingest(self, urls: Sequence[str], uploads: Sequence[Path], progress: Progress) -> str:
-        """Add web pages and uploaded files and ingest again; questions are answered meanwhile."""
-        refused = [u for u in urls if not u.startswith(("http://", "https://"))]
-        if refused:
-            # Paths typed into a web form would read the server's own files.
-            raise Refusal(
-                "not_web",
-                f"Only http(s) URLs can be added here; upload files instead: {' '.join(refused)}",
-            )
-        with self._one_ingest():
-            kept = [str(self._keep_upload(path)) for path in uploads]
-            return self._ingest_and_index([*urls, *kept], offline=False, progress=progress)
+        """Add web pages and uploaded files and ingest again; questions are answered meanwhile.
+        Gradio's temporary files of `uploads` are removed, read or refused: kilde keeps its
+        own copy of each file it adds."""
+        try:
+            refused = [u for u in urls if not u.startswith(("http://", "https://"))]
+            if refused:
+                # Paths typed into a web form would read the server's own files.
+                raise Refusal(
+                    "not_web",
+                    "Only http(s) URLs can be added here; upload files instead: "
+                    + " ".join(refused),
+                )
+            self._check_upload_size(uploads)
+            with self._one_ingest():
+                kept = [str(self._keep_upload(path)) for path in uploads]
+                return self._ingest_and_index([*urls, *kept], offline=False, progress=progress)
+        finally:
+            self._discard_uploads(uploads)
 
     def remove(self, doc_id: str, progress: Progress) -> str:
         """Forget a source (an added one, or a link of the report) and publish an index
@@ -218,6 +231,33 @@ class AppServices:
                 model = wiring.embedder(self.config)  # the first index
             text += "\n" + build_index(self.config, self._store, model, progress=progress)
         return text
+
+    def _check_upload_size(self, uploads: Sequence[Path]) -> None:
+        # Gradio limits each file; the sum of one request is limited here, before anything
+        # is copied or read.
+        total = sum(Path(path).stat().st_size for path in uploads)
+        limit = self.config.ui.max_upload_mb
+        if total > limit * _MIB:
+            raise Refusal(
+                "too_large",
+                f"The {len(uploads)} files are {total / _MIB:.1f} MiB together; at most "
+                f"{limit} MiB can be added at once (ui.max_upload_mb): add them a few at a time",
+            )
+
+    def _discard_uploads(self, uploads: Sequence[Path]) -> None:
+        # Only what lies in Gradio's upload folder: a path given by other means is not
+        # the app's to delete. The file itself is not resolved: a link is removed, not
+        # what it points to.
+        folder = self.upload_folder.resolve()
+        for upload in uploads:
+            path = Path(upload).parent.resolve() / Path(upload).name
+            if folder not in path.parents:
+                continue
+            path.unlink(missing_ok=True)
+            # Gradio puts each upload in a folder of its own, named by its hash.
+            if path.parent != folder and not any(path.parent.iterdir()):
+                with suppress(OSError):  # another upload of the same content arrived
+                    path.parent.rmdir()
 
     def _keep_upload(self, path: Path) -> Path:
         # Gradio's upload folder is temporary; added sources must outlive it. One
