@@ -29,10 +29,13 @@ class Loaded:
 class FileLoader:
     """Reads, sniffs and parses a file; parsed results are cached by content hash."""
 
-    def __init__(self, pdf: PdfParser, cache: ParseCache, *, max_bytes: int) -> None:
+    def __init__(
+        self, pdf: PdfParser, cache: ParseCache, *, max_bytes: int, max_chars: int = 5_000_000
+    ) -> None:
         self._pdf = pdf
         self._cache = cache
         self._max_bytes = max_bytes
+        self._max_chars = max_chars  # PDFs: the parser caps them as it reads
 
     def load(
         self, path: Path, *, name: str | None = None, content_type: str | None = None
@@ -76,11 +79,37 @@ class FileLoader:
             case "pdf":
                 return self._pdf.parse(path)
             case "html":
-                return parse_html(data, charset)
+                return capped(parse_html(data, charset), self._max_chars)
             case "markdown":
-                return parse_markdown(data, charset)
+                return capped(parse_markdown(data, charset), self._max_chars)
             case _:
-                return reflow_text(parse_text(data, charset))
+                return reflow_text(capped(parse_text(data, charset), self._max_chars))
+
+
+def capped(parsed: ParsedFile, max_chars: int) -> ParsedFile:
+    """At most `max_chars` characters of text, cut at a space; the cut is reported."""
+    total = sum(len(p.text) for p in parsed.pages)
+    if total <= max_chars:
+        return parsed
+    pages: list[Page] = []
+    left = max_chars
+    for page in parsed.pages:
+        if left <= 0:
+            break
+        text = page.text if len(page.text) <= left else _cut(page.text, left)
+        pages.append(Page(page.number, text))
+        left -= len(page.text)
+    kept = sum(len(p.text) for p in pages)
+    warning = (
+        f"text capped at {max_chars:,} characters (parse.max_chars): the last "
+        f"{total - kept:,} characters not read; raise parse.max_chars to read it all"
+    )
+    return replace(parsed, pages=tuple(pages), warnings=(*parsed.warnings, warning))
+
+
+def _cut(text: str, limit: int) -> str:
+    space = text.rfind(" ", 0, limit + 1)
+    return text[: space if space > limit // 2 else limit]
 
 
 def reflow_text(parsed: ParsedFile) -> ParsedFile:

@@ -1,19 +1,21 @@
-"""The child process that reads one PDF:
-`python -m ingest.pdf_worker PATH MAX_PAGES MEMORY_MB CPU_SECONDS`.
+"""The child process that reads PDFs: `python -m ingest.pdf_worker MEMORY_MB`.
 
-It puts itself under the memory and CPU limits it is given before it imports
-pypdf (setting them from the parent with preexec_fn is unsafe in a threaded
-parent), and the parent enforces a wall-clock timeout, so that a
-hostile or broken PDF costs one child, never the ingest run. It prints one
-JSON object on stdout, either
+It puts itself under the memory limit it is given before it imports pypdf
+(setting limits from the parent with preexec_fn is unsafe in a threaded
+parent), and under a CPU limit per file; the parent enforces a wall-clock
+timeout per file, so that a hostile or broken PDF costs one child, never the
+ingest run. A worker reads many files (starting one costs about 110 ms): one
+JSON request per line on stdin, one JSON reply per line on stdout, either
 
-    {"pages": [{"text": "...", "error": null}, ...], "title": "..." | null}
+    {"pages": [{"text": "...", "error": null}, ...], "title": "..." | null,
+     "page_count": n, "capped_after": null | pages read when the character cap was met}
 
 or {"error": "one-line reason"}. Page text is raw; the parent cleans it.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import resource
 import sys
@@ -96,15 +98,32 @@ def _title(reader: PdfReader) -> str | None:
     return title if isinstance(title, str) else None
 
 
-def read_pdf(path: str, max_pages: int) -> dict[str, Any]:
-    """The JSON-ready result for the PDF at `path`."""
+def read_pdf(path: str, max_pages: int, max_chars: int) -> dict[str, Any]:
+    """The JSON-ready result for the PDF at `path`. Pages after the first `max_chars`
+    characters are not extracted (their count is given as "capped_after")."""
     try:
         reader = _open(path)
         count = _page_count(reader, max_pages)
     except _Refused as refused:
         return {"error": str(refused)}
-    pages = [_page(reader, index) for index in range(count)]
-    return {"pages": pages, "title": _title(reader)}
+    pages: list[dict[str, str | None]] = []
+    taken = 0
+    for index in range(count):
+        if taken >= max_chars:  # more pages, and no room for them
+            return _result(reader, pages, count, capped_after=index)
+        page = _page(reader, index)
+        text = page["text"] or ""
+        page["text"] = text[: max_chars - taken]
+        taken += len(text)
+        pages.append(page)
+    return _result(reader, pages, count, capped_after=count if taken > max_chars else None)
+
+
+def _result(
+    reader: PdfReader, pages: list[dict[str, str | None]], count: int, capped_after: int | None
+) -> dict[str, Any]:
+    title = _title(reader)
+    return {"pages": pages, "title": title, "page_count": count, "capped_after": capped_after}
 
 
 def _lower(limit: int, value: int) -> None:
@@ -114,21 +133,43 @@ def _lower(limit: int, value: int) -> None:
     resource.setrlimit(limit, (value, hard))
 
 
+def _cpu_used() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def serve(stdin: Any, stdout: Any) -> int:
+    """Answer one request per line until stdin closes. The CPU limit is set anew for each
+    file, counted from what the worker had used before it: the limit is per file."""
+    try:
+        for line in stdin:
+            request = json.loads(line)
+            _lower(resource.RLIMIT_CPU, int(_cpu_used()) + int(request["cpu_seconds"]))
+            pages = read_pdf(request["path"], int(request["max_pages"]), int(request["max_chars"]))
+            stdout.write(json.dumps(pages) + "\n")
+            stdout.flush()
+    except MemoryError:
+        return EXIT_OUT_OF_MEMORY
+    except OSError as error:  # an import that could not map its files
+        if error.errno == errno.ENOMEM:
+            return EXIT_OUT_OF_MEMORY
+        raise
+    return 0
+
+
 def main(argv: list[str]) -> int:
-    if len(argv) != 4:
+    if len(argv) != 1 or not argv[0].isdigit():
         print(
-            "usage: python -m ingest.pdf_worker PATH MAX_PAGES MEMORY_MB CPU_SECONDS",
+            "usage: python -m ingest.pdf_worker MEMORY_MB  (then one JSON request per line "
+            'on stdin: {"path", "max_pages", "max_chars", "cpu_seconds"})',
             file=sys.stderr,
         )
         return 2
     try:
-        _lower(resource.RLIMIT_AS, int(argv[2]) * 1024 * 1024)
-        _lower(resource.RLIMIT_CPU, int(argv[3]))
-        output = json.dumps(read_pdf(argv[0], int(argv[1])))
+        _lower(resource.RLIMIT_AS, int(argv[0]) * 1024 * 1024)
     except MemoryError:
         return EXIT_OUT_OF_MEMORY
-    sys.stdout.write(output)
-    return 0
+    return serve(sys.stdin, sys.stdout)
 
 
 if __name__ == "__main__":

@@ -105,6 +105,11 @@ class ParseSettings(_Strict):
     pdf_timeout: float = Field(default=120.0, gt=0)
     pdf_memory_mb: int = Field(default=1024, ge=128)
     max_pages: int = Field(default=5000, ge=1)
+    # The text taken from one document; the rest is reported, not read. A 1,000-page
+    # report holds about 3 million characters; a 14 kB PDF can expand to 60 million.
+    max_chars: int = Field(default=5_000_000, ge=1000)
+    # PDF parse workers; 0: one per core, at most 4.
+    workers: int = Field(default=0, ge=0, le=32)
 
 
 class ChunkSettings(_Strict):

@@ -91,3 +91,13 @@ def memory_hungry_pdf(chars: int = 20_000_000) -> bytes:
     pdf.add_page()
     pdf.text(10, 10, "a" * chars)
     return bytes(pdf.output())
+
+
+def expanding_pdf(pages: int, chars: int) -> bytes:
+    """A few kB per page that each expand to `chars` characters of text (compressed
+    content streams of one long line): the shape of a text bomb."""
+    pdf = _document()
+    for number in range(pages):
+        pdf.add_page()
+        pdf.text(10, 10, f"page{number} " + "x" * chars)
+    return bytes(pdf.output())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from ingest.pdf import PdfParser, pdf_title
 from ingest.settings import ParseSettings
 from tests.pdfs import (
     encrypted_pdf,
+    expanding_pdf,
     garbage_bytes,
     html_bytes,
     memory_hungry_pdf,
@@ -174,9 +176,10 @@ def test_parser_works_from_any_directory(
 
 
 def test_from_settings() -> None:
-    settings = ParseSettings(pdf_timeout=5, pdf_memory_mb=300, max_pages=7)
-
-    assert PdfParser.from_settings(settings) == PdfParser(timeout=5, memory_mb=300, max_pages=7)
+    settings = ParseSettings(pdf_timeout=5, pdf_memory_mb=300, max_pages=7, max_chars=9000)
+    parser = PdfParser.from_settings(settings)
+    limits = (parser.timeout, parser.memory_mb, parser.max_pages, parser.max_chars)
+    assert limits == (5, 300, 7, 9000)
 
 
 @pytest.mark.parametrize(
@@ -229,3 +232,54 @@ def test_sniff_kind(head: bytes, content_type: str | None, name: str | None, kin
 def test_child_failures_are_explained(returncode: int, stderr: bytes, reason: str) -> None:
     # These deaths cannot be caused on demand by a file, so the mapping is tested directly.
     assert PdfParser(timeout=10, memory_mb=200)._failure(returncode, stderr).startswith(reason)
+
+
+def test_the_text_taken_from_a_pdf_is_capped_and_the_rest_reported(
+    write: Callable[[bytes], Path],
+) -> None:
+    bomb = write(expanding_pdf(pages=20, chars=100_000))
+    assert bomb.stat().st_size < 20_000
+    parsed = PdfParser(timeout=60, max_chars=250_000).parse(bomb)
+    assert [len(p.text) > 0 for p in parsed.pages] == [True, True, True]
+    assert sum(len(p.text) for p in parsed.pages) <= 250_000
+    assert any(
+        "parse.max_chars" in w and "read to page 3 of 20, pages 4-20 not read" in w
+        for w in parsed.warnings
+    ), parsed.warnings
+
+
+def test_parse_workers_are_reused_for_many_files(tmp_path: Path) -> None:
+    files = [tmp_path / f"side-{n}.pdf" for n in range(8)]
+    for n, path in enumerate(files):
+        path.write_bytes(text_pdf([f"Side {n}: klynger og innovasjon."]))
+    with PdfParser(timeout=60, workers=2) as parser:
+        before = parser.started
+        texts = [parser.parse(path).pages[0].text for path in files]
+        assert parser.started - before <= 2
+    assert texts == [f"Side {n}: klynger og innovasjon." for n in range(8)]
+
+
+def test_a_worker_is_replaced_after_a_crash_and_after_n_files(
+    write: Callable[[bytes], Path],
+) -> None:
+    good = write(text_pdf())
+    with PdfParser(timeout=60, memory_mb=128, workers=1, recycle_after=3) as parser:
+        before = parser.started
+        with pytest.raises(ParseError, match="out of memory"):
+            parser.parse(write(memory_hungry_pdf(), "hungry.pdf"))  # type: ignore[call-arg]
+        assert parser.parse(good).pages  # a new worker after the crash
+        for _ in range(6):
+            parser.parse(good)
+        # The crashed one; then 7 good files in workers of at most 3 files each.
+        assert parser.started - before == 1 + 3
+
+
+def test_the_cpu_limit_is_per_file_not_per_worker(write: Callable[[bytes], Path]) -> None:
+    """A worker that has read for longer than one file's CPU limit keeps reading."""
+    path = write(text_pdf(["Klynger i Innlandet samarbeider om bioøkonomi. " * 40] * 30))
+    with PdfParser(timeout=1, workers=1, recycle_after=10_000) as parser:  # 2 s of CPU per file
+        before = parser.started
+        start = time.monotonic()
+        while time.monotonic() - start < 5:
+            assert len(parser.parse(path).pages) == 30
+        assert parser.started - before == 1

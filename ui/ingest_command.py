@@ -82,13 +82,17 @@ def ingest_sources(
     fetch = config.fetch
     if allow_private_hosts:
         fetch = fetch.model_copy(update={"allow_private_hosts": True})
-    with Fetcher(fetch, HttpCache(store.http_cache_dir), offline=offline) as fetcher:
+    with (
+        Fetcher(fetch, HttpCache(store.http_cache_dir), offline=offline) as fetcher,
+        PdfParser.from_settings(config.parse) as pdf,
+    ):
         ingestor = Ingestor(
             fetcher=fetcher,
             loader=FileLoader(
-                PdfParser.from_settings(config.parse),
+                pdf,
                 ParseCache(store.parse_cache_dir),
                 max_bytes=fetch.max_bytes,
+                max_chars=config.parse.max_chars,
             ),
             chunker=Chunker(size=config.chunk.size, overlap=config.chunk.overlap),
             links=LinkPolicy(config.links.drop, config.links.max_links),
