@@ -135,6 +135,14 @@ class CorpusStore:
             self._write_removed(kept)
         return current
 
+    def forget_added(self, locations: set[str]) -> None:
+        """No longer remember these added sources (not marked removed: they may be added
+        again); a refused address must not be tried by every later run."""
+        current = self.added()
+        kept = [s for s in current if s.location() not in locations]
+        if len(kept) < len(current):
+            self._write_added(kept)
+
     def removed(self) -> set[str]:
         """The ids and addresses of the sources the user removed: no run takes them again,
         not even as a link of the report."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -10,6 +11,9 @@ OBTAINED = ("direct", "rewritten", "archived", "cached", "bundled", "local", "fa
 # What became of the source: in the corpus, could not be had, or deliberately left out.
 # "duplicate": the same text as another source, which keeps it as an alias.
 STATUSES = ("ok", "failed", "skipped", "duplicate")
+
+# How the fetch guard words a refusal, as the record keeps it.
+_REFUSED = re.compile(r"^(?:\w+: )?refused ")
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,11 @@ class SourceRecord:
     @property
     def mentioned_in(self) -> str | None:
         return self.mentioned_at.text if self.mentioned_at else None
+
+    @property
+    def refused(self) -> bool:
+        """Whether the fetch guard refused its address (a safety rule, not a failure)."""
+        return self.status == "failed" and bool(_REFUSED.match(self.error or ""))
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

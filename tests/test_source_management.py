@@ -20,6 +20,10 @@ from ui.services import AppServices
 server = pytest.fixture(name="server")(loopback_server)
 
 
+# Only what the test adds: the report's links are not tried (no network here).
+NO_REPORT = {"KILDE_CORPUS__SOURCES": "[]", "KILDE_FETCH__RETRIES": "0"}
+
+
 def services_on(data: Path, **env: str) -> AppServices:
     return AppServices(app_config(data, **env), os.environ)
 
@@ -104,3 +108,36 @@ def test_the_sources_table_says_why_plainly_and_keeps_the_details(report_data: P
     assert "<th>tittel / grunn</th>" in shown
     rule = "refused http://127.0.0.1:8080/a.pdf: port 8080 is not allowed (fetch.allowed_ports: 80)"
     assert refusing_rule(rule) == "port 8080 is not allowed (fetch.allowed_ports: 80)"
+
+
+def test_a_refused_address_typed_into_the_app_is_not_remembered(
+    tmp_path: Path, server: LoopbackServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The attack: type a private address into the URL box (refused), and wait for a run
+    that allows private hosts (a mirror, on the command line) to send the request."""
+    server.route("/hemmelig.pdf", static(text_pdf(["Intern budsjettnotat."]), "application/pdf"))
+    data = tmp_path / "data"
+    typed = server.url("/hemmelig.pdf")
+    report = services_on(data, **NO_REPORT).ingest([typed], [], SilentProgress())
+    assert f"refused {typed}" in report
+    assert typed not in {s.url for s in CorpusStore(data).added()}
+    for name, value in {**NO_REPORT, "KILDE_FETCH__ALLOWED_PORTS": f"[{server.port}]"}.items():
+        monkeypatch.setenv(name, value)
+    assert main(["--data-dir", str(data), "ingest", "--allow-private-hosts"]) == 1  # nothing
+    assert server.hits("/hemmelig.pdf") == 0
+
+
+def test_an_added_address_that_only_failed_is_remembered(
+    tmp_path: Path, server: LoopbackServer
+) -> None:
+    server.route("/budsjett.pdf", status(503))
+    data = tmp_path / "data"
+    services = services_on(
+        data,
+        KILDE_FETCH__ALLOWED_PORTS=f"[{server.port}]",
+        KILDE_FETCH__ALLOW_PRIVATE_HOSTS="true",
+        **NO_REPORT,
+    )
+    services.ingest([server.url("/budsjett.pdf")], [], SilentProgress())
+    assert server.hits("/budsjett.pdf") == 1
+    assert server.url("/budsjett.pdf") in {s.url for s in CorpusStore(data).added()}

@@ -101,6 +101,9 @@ def ingest_sources(
             workers=fetch.concurrency,
         )
         summary = ingestor.run(specs)
+    # Kept only if it was not refused: a later run (perhaps one allowed private hosts)
+    # must not send a request someone typed into the URL box and the rules turned down.
+    store.forget_added({r.url for r in summary.records if r.refused and r.url})
     return IngestSummary([*summary.records, *problems], summary.dropped_links)
 
 
