@@ -66,8 +66,9 @@ class CorpusStore:
         records: Sequence[SourceRecord],
         documents: Sequence[Document],
         chunks: Sequence[Chunk],
-    ) -> None:
-        """Documents and chunks first, the source list last: it marks a complete corpus."""
+    ) -> list[str]:
+        """Documents and chunks first, the source list last: it marks a complete corpus.
+        Returns notes on what was found in the copies folder and left alone."""
         folder = self.root / "documents"
         for document in documents:
             write_atomic(folder / f"{document.id}.json", _dumps(document.to_json()))
@@ -75,13 +76,24 @@ class CorpusStore:
         for stale in folder.glob("*.json"):
             if stale.name not in keep:
                 stale.unlink()
-        copies = {Path(d.path).name for d in documents if d.path}
-        for stale in self.files_dir.glob("*") if self.files_dir.is_dir() else []:
-            if stale.name not in copies and not stale.name.startswith("."):
-                stale.unlink()
+        notes = self._drop_stale_copies({Path(d.path).name for d in documents if d.path})
         lines = "".join(json.dumps(c.to_json(), ensure_ascii=False) + "\n" for c in chunks)
         write_atomic(self.root / "chunks.jsonl", lines.encode("utf-8"))
         write_atomic(self.root / "sources.json", _dumps([r.to_json() for r in records]))
+        return notes
+
+    def _drop_stale_copies(self, copies: set[str]) -> list[str]:
+        """Remove copies of sources no longer in the corpus. Only files kilde could have
+        made go: a folder someone put there is reported and left alone."""
+        notes = []
+        for stale in self.files_dir.iterdir() if self.files_dir.is_dir() else []:
+            if stale.name in copies or stale.name.startswith("."):
+                continue
+            if stale.is_dir() and not stale.is_symlink():
+                notes.append(f"{stale} is a folder, not a copy kilde made: left alone; move it")
+                continue
+            stale.unlink()
+        return notes
 
     def sources(self) -> list[SourceRecord]:
         path = self.root / "sources.json"

@@ -37,6 +37,7 @@ class Outcome:
 class IngestSummary:
     records: list[SourceRecord]
     dropped_links: list[DroppedLink] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # about the corpus folder
 
     def count(self, status: str) -> int:
         return sum(r.status == status for r in self.records)
@@ -75,10 +76,9 @@ class Ingestor:
         documents = [o.document for o in outcomes if o.document is not None]
         chunks = [c for o in outcomes for c in o.chunks]
         records = [o.record for o in outcomes]
-        if documents:
-            self._store.write(records, documents, chunks)
+        notes = self._store.write(records, documents, chunks) if documents else []
         dropped = [d for o in roots for d in o.dropped]
-        return IngestSummary(records=records, dropped_links=dropped)
+        return IngestSummary(records=records, dropped_links=dropped, notes=notes)
 
     def _obtain_all(self, label: str, targets: list[Target], earlier: _Earlier) -> list[Outcome]:
         if not targets:

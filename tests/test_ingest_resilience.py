@@ -236,3 +236,22 @@ def test_an_over_long_path_on_the_command_line_is_a_failed_source(
     code = main(["--data-dir", str(tmp_path / "d"), "ingest", "--offline", "/tmp/" + "x" * 300])
     assert code == 0
     assert "File name too long" in capsys.readouterr().out
+
+
+def test_a_stray_folder_among_the_copies_is_reported_not_fatal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ui.cli import main
+
+    note = tmp_path / "notat.md"
+    note.write_text("# Notat\n\nJämtland satser på reiseliv og skogbruk i sin strategi.\n")
+    data = tmp_path / "data"
+    assert main(["--data-dir", str(data), "ingest", "--offline", str(note)]) == 0
+    stray = data / "files" / "mine-notater"
+    stray.mkdir()
+    (stray / "utkast.txt").write_text("mitt utkast")
+    capsys.readouterr()
+    assert main(["--data-dir", str(data), "ingest", "--offline", str(note)]) == 0
+    out = capsys.readouterr().out
+    assert f"note: {stray} is a folder, not a copy kilde made" in out
+    assert (stray / "utkast.txt").read_text() == "mitt utkast"

@@ -104,7 +104,7 @@ def ingest_sources(
     # Kept only if it was not refused: a later run (perhaps one allowed private hosts)
     # must not send a request someone typed into the URL box and the rules turned down.
     store.forget_added({r.url for r in summary.records if r.refused and r.url})
-    return IngestSummary([*summary.records, *problems], summary.dropped_links)
+    return IngestSummary([*summary.records, *problems], summary.dropped_links, summary.notes)
 
 
 def build_index(config: Config, store: CorpusStore, model: Embedder, *, progress: Progress) -> str:
@@ -165,6 +165,7 @@ def report(summary: IngestSummary, store: CorpusStore) -> str:
         lines.extend([details, ""])
     for dropped in summary.dropped_links:
         lines.append(f"link not followed: {dropped.url} ({dropped.reason})")
+    lines.extend(f"note: {note}" for note in summary.notes)
     lines.append(
         f"{summary.count('ok')} ok, {summary.count('failed')} failed, "
         f"{summary.count('skipped')} skipped"
