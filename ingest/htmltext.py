@@ -14,10 +14,12 @@ def _tags(names: str) -> frozenset[str]:
     return frozenset(names.split())
 
 
-# Chrome, navigation and code: never part of what the page says.
+# Chrome, navigation and code: never part of what the page says. Not <form>:
+# ASP.NET and SharePoint pages wrap the whole body in one; a form's chrome is
+# its controls and their labels.
 _SKIP = _tags(
-    "script style noscript template svg math nav aside form iframe button select "
-    "textarea object canvas dialog"
+    "script style noscript template svg math nav aside iframe button select "
+    "textarea label object canvas dialog"
 )
 # Site banners and footers, unless they belong to an article or section
 # (as in ARIA, where only the top-level ones are landmarks).
@@ -170,7 +172,7 @@ def parse_html(data: bytes, charset: str | None = None) -> ParsedFile:
     """The main text of an HTML page, as one page.
 
     Text inside <main> (or role="main") wins over <article>, which wins over
-    the whole page; navigation, scripts, forms and site banners are dropped.
+    the whole page; navigation, scripts, form controls and site banners are dropped.
     """
     collector = _TextCollector()
     collector.feed(decode_text(data, charset or _declared_charset(data)))

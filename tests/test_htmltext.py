@@ -142,3 +142,14 @@ def test_any_markup_parses(html: str) -> None:
 
     assert len(parsed.pages) == 1
     assert "\n\n\n" not in parsed.pages[0].text
+
+
+def test_a_form_around_the_page_is_not_chrome() -> None:
+    html = b"""<body><form id="aspnetForm" action="./Default.aspx">
+    <input type="hidden" name="__VIEWSTATE" value="/wEPDwUBMA9kFgJmD2QWAg==">
+    <div role="search"><label for="q">Search the site</label><input id="q"></div>
+    <main><h1>Report</h1><p>The findings.</p>
+    <form><label>Your e-mail</label><input name="e"><button>Subscribe</button></form></main>
+    </form></body>"""
+
+    assert parse_html(html).pages[0].text == "Report\n\nThe findings."
