@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import socket
+from pathlib import Path
+
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -142,3 +146,142 @@ def test_any_markup_parses(html: str) -> None:
 
     assert len(parsed.pages) == 1
     assert "\n\n\n" not in parsed.pages[0].text
+
+
+def test_a_form_around_the_page_is_not_chrome() -> None:
+    html = b"""<body><form id="aspnetForm" action="./Default.aspx">
+    <input type="hidden" name="__VIEWSTATE" value="/wEPDwUBMA9kFgJmD2QWAg==">
+    <div role="search"><label for="q">Search the site</label><input id="q"></div>
+    <main><h1>Report</h1><p>The findings.</p>
+    <form><label>Your e-mail</label><input name="e"><button>Subscribe</button></form></main>
+    </form></body>"""
+
+    assert parse_html(html).pages[0].text == "Report\n\nThe findings."
+
+
+# Pages shaped like the government and conference pages kilde reads: for each,
+# text that is the page's message, and chrome (menus, search boxes, cookie
+# banners, breadcrumbs, footers) that is not.
+REAL_PAGES = {
+    "aspnet_form.html": (
+        [
+            "Tilskudd til regional utvikling 2024",
+            "Fylkeskommunen lyser ut 42 millioner kroner",
+            "varige arbeidsplasser utenfor de største byene",
+            "Søknadsfristen er 15. mars 2024.",
+            "Fordeling av midlene",
+            "Ordning Beløp (mill. kr)\nBedriftsrettede tiltak 24,5\nKommunale næringsfond 11,0",
+            "høyskoler og forskningsinstitutter",
+        ],
+        [
+            "informasjonskapsler",
+            "Godta alle",
+            "Søk på nettstedet",
+            "Tjenester og tilbud",
+            "Kontakt oss",
+            "Forsiden",
+            "Innovasjon og forskning",
+            "Postboks 1234",
+            "Personvernerklæring",
+            "Hopp til hovedinnhold",
+            "/wEPDw",
+        ],
+    ),
+    "regjeringen_article.html": (
+        [
+            "Statsbudsjettet 2024: Mer til kommunene",
+            "øke kommunenes frie inntekter med 6,8 milliarder kroner",
+            "kommuner med synkende folketall",
+            "eldreomsorg prioriteres",
+            "Vekst i frie inntekter 2024 (mrd. kr)\nForvaltningsnivå Vekst\nKommunene 5,7",
+            "Fylkeskommunene 1,1",
+            "resten av statsbudsjettet",
+        ],
+        [
+            "informasjonskapsler",
+            "Godta",
+            "Søk på regjeringen.no",
+            "Departementene",
+            "Forsiden",
+            "Postboks 8129",
+            "Ansvarlig redaktør",
+            "Tilgjengelighetserklæring",
+            "Gå til hovedinnhold",
+        ],
+    ),
+    "conference_programme.html": (
+        [
+            "University of Stavanger on 12 and 13 June 2024",
+            "rooms E-101 to E-104",
+            "Time Session Room\n09:00 Registration and coffee Foyer",
+            "10:00 Keynote: Smart specialisation after ten years Main auditorium",
+            "13:30 Parallel session B: Green industrial transition E-102",
+            "09:30 Panel: Universities as regional actors Main auditorium",
+            "Closing remarks and best paper award",
+            "conference dinner",
+        ],
+        [
+            "We use cookies",
+            "Accept all cookies",
+            "Search this site",
+            "Call for papers",
+            "Venue and travel",
+            "contact@rip-conference",
+            "All rights reserved",
+        ],
+    ),
+    "main_element.html": (
+        [
+            "An independent evaluation finds",
+            "a longer funding period",
+            "Indicator 2019 2022\nProjects funded 312 405\nShare with a business partner 48 % 61 %",
+            "downloaded as a PDF",
+        ],
+        [
+            "We use cookies",
+            "Accept all",
+            "Funding",
+            "About us",
+            "Search",
+            "PO Box 564",
+            "Accessibility statement",
+        ],
+    ),
+}
+HTML_DATA = Path(__file__).parent / "data" / "html"
+
+
+@pytest.mark.parametrize("name", sorted(REAL_PAGES))
+def test_real_pages_keep_the_text_and_drop_the_chrome(name: str) -> None:
+    kept, dropped = REAL_PAGES[name]
+
+    text = parse_html((HTML_DATA / name).read_bytes()).pages[0].text
+
+    assert [k for k in kept if k not in text] == []
+    assert [d for d in dropped if d in text] == []
+
+
+@pytest.mark.parametrize("name", sorted(REAL_PAGES))
+def test_real_pages_have_paragraphs(name: str) -> None:
+    text = parse_html((HTML_DATA / name).read_bytes()).pages[0].text
+
+    assert text.count("\n\n") >= 4
+    assert "\n\n\n" not in text
+
+
+def test_real_page_title_is_the_page_title() -> None:
+    parsed = parse_html((HTML_DATA / "aspnet_form.html").read_bytes())
+
+    assert parsed.title == "Tilskudd til regional utvikling 2024 - Fylkeskommunen"
+
+
+def test_extraction_opens_no_connection(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("parse_html opened a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+
+    for name in REAL_PAGES:
+        assert parse_html((HTML_DATA / name).read_bytes()).pages[0].text

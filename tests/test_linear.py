@@ -12,6 +12,7 @@ from index.lexical import LexicalIndex
 from index.sentences import split_sentences
 from index.views import chunk_views
 from ingest.chunker import Chunker
+from ingest.htmltext import parse_html
 from ingest.reflow import reflow
 
 _WORDS = (
@@ -77,3 +78,30 @@ def test_reflow_chunking_views_and_the_lexical_index_are_linear_in_the_text() ->
     assert _pipeline(large) > 3.5 * _pipeline(small)
     ratio = _ratio(_pipeline, small, large)
     assert ratio < 9, f"4x the text took {ratio:.1f}x the time"
+
+
+def _html(size: int) -> str:
+    """A page shaped like an ASP.NET one, without <main> or <article>, so the main-text
+    extractor, not just the parser, reads it: a body-wide form, a menu, text and tables."""
+    blocks = []
+    for n, paragraph in enumerate(_text(size).split("\n\n")):
+        blocks.append(f"<p>{paragraph}</p>")
+        if n % 5 == 0:
+            blocks.append(f"<table><tr><th>År</th><th>Sum</th></tr><tr><td>{n}</td></tr></table>")
+    menu = "".join(f'<li><a href="/s{n}">Side {n}</a></li>' for n in range(30))
+    return (
+        f'<html><body><form id="aspnetForm"><div class="menu"><ul>{menu}</ul></div>'
+        f'<div id="contentBox"><h1>Rapport</h1>{"".join(blocks)}</div>'
+        '<div id="footer">Postboks 1, 0001 Oslo</div></form></body></html>'
+    )
+
+
+def _main_text(page: str) -> str:
+    return parse_html(page.encode()).pages[0].text
+
+
+def test_html_main_text_is_linear_in_the_page() -> None:
+    small, large = _html(100_000), _html(400_000)
+    assert len(_main_text(large)) > 3.5 * len(_main_text(small))
+    ratio = _ratio(_main_text, small, large)
+    assert ratio < 9, f"4x the page took {ratio:.1f}x the time"
