@@ -89,9 +89,12 @@ class Ingestor:
         ):
             futures = [pool.submit(self._obtain, t) for t in targets]
             outcomes = []
+            pages = 0
             for target, future in zip(targets, futures, strict=True):
                 outcome = self._keep_earlier(target, future.result(), earlier)
-                bar.advance(outcome.record.id)
+                pages += outcome.record.pages or 0
+                # The bar counts documents and estimates the time left; pages so far beside.
+                bar.advance(f"{pages} pages; {outcome.record.id}")
                 outcomes.append(outcome)
         return outcomes
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
 import pytest
 
-from index.progress import SilentProgress
+from index.progress import SilentProgress, TerminalProgress
 from ingest.cache import HttpCache
 from ingest.chunker import Chunker
 from ingest.corpus import CorpusStore
@@ -255,3 +256,39 @@ def test_a_stray_folder_among_the_copies_is_reported_not_fatal(
     out = capsys.readouterr().out
     assert f"note: {stray} is a folder, not a copy kilde made" in out
     assert (stray / "utkast.txt").read_text() == "mitt utkast"
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_counts_documents_and_pages_and_estimates_the_time_left(
+    tmp_path: Path,
+) -> None:
+    from tests.pdfs import text_pdf
+
+    specs = []
+    for n in range(3):
+        path = tmp_path / f"del-{n}.pdf"
+        path.write_bytes(text_pdf([f"Del {n}, side {p}." for p in range(1, 5)]))
+        specs.append(SourceSpec(id=f"del-{n}", path=str(path)))
+    screen = _Terminal()
+    store = CorpusStore(tmp_path / "data")
+    with (
+        Fetcher(FetchSettings(), HttpCache(store.http_cache_dir), offline=True) as fetcher,
+        PdfParser() as pdf,
+    ):
+        Ingestor(
+            fetcher=fetcher,
+            loader=FileLoader(pdf, ParseCache(store.parse_cache_dir), max_bytes=10_000_000),
+            chunker=Chunker(size=500, overlap=100),
+            links=LinkPolicy(LinkSettings().drop, 10),
+            store=store,
+            progress=TerminalProgress(screen),
+            workers=2,
+        ).run(specs)
+    drawn = screen.getvalue()
+    assert "3/3" in drawn  # documents
+    assert "12 pages" in drawn
+    assert "<00:00" in drawn  # tqdm's estimate of the time left
