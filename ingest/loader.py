@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -36,6 +38,8 @@ class FileLoader:
         self._cache = cache
         self._max_bytes = max_bytes
         self._max_chars = max_chars  # PDFs: the parser caps them as it reads
+        self._counts = Counter[str]()
+        self._lock = threading.Lock()
 
     def load(
         self, path: Path, *, name: str | None = None, content_type: str | None = None
@@ -52,7 +56,20 @@ class FileLoader:
         if parsed is None:
             parsed = self._parse(path, data, kind, content_type)
             self._cache.put(sha256, kind, parsed)
+            self._count("parsed")
+        else:
+            self._count("cached")
         return Loaded(parsed=parsed, kind=kind, sha256=sha256, raw=data)
+
+    @property
+    def counts(self) -> tuple[int, int]:
+        """Files parsed so far, and files whose text came from the parse cache."""
+        with self._lock:
+            return self._counts["parsed"], self._counts["cached"]
+
+    def _count(self, what: str) -> None:
+        with self._lock:
+            self._counts[what] += 1
 
     def _read(self, path: Path) -> bytes:
         """The bytes of `path`; any failure to read it is a one-line ParseError."""

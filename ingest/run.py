@@ -38,6 +38,8 @@ class IngestSummary:
     records: list[SourceRecord]
     dropped_links: list[DroppedLink] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # about the corpus folder
+    parsed: int = 0  # files parsed in this run
+    cached: int = 0  # files whose text came from the parse cache
 
     def count(self, status: str) -> int:
         return sum(r.status == status for r in self.records)
@@ -78,7 +80,10 @@ class Ingestor:
         records = [o.record for o in outcomes]
         notes = self._store.write(records, documents, chunks) if documents else []
         dropped = [d for o in roots for d in o.dropped]
-        return IngestSummary(records=records, dropped_links=dropped, notes=notes)
+        parsed, cached = self._loader.counts
+        return IngestSummary(
+            records=records, dropped_links=dropped, notes=notes, parsed=parsed, cached=cached
+        )
 
     def _obtain_all(self, label: str, targets: list[Target], earlier: _Earlier) -> list[Outcome]:
         if not targets:

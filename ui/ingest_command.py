@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from contextlib import suppress
+from dataclasses import replace
 from pathlib import Path
 
 from index.embedder import Embedder
@@ -104,7 +105,7 @@ def ingest_sources(
     # Kept only if it was not refused: a later run (perhaps one allowed private hosts)
     # must not send a request someone typed into the URL box and the rules turned down.
     store.forget_added({r.url for r in summary.records if r.refused and r.url})
-    return IngestSummary([*summary.records, *problems], summary.dropped_links, summary.notes)
+    return replace(summary, records=[*summary.records, *problems])
 
 
 def build_index(config: Config, store: CorpusStore, model: Embedder, *, progress: Progress) -> str:
@@ -172,4 +173,5 @@ def report(summary: IngestSummary, store: CorpusStore) -> str:
         + (f", {n} duplicate" if (n := summary.count("duplicate")) else "")
         + f"; corpus in {store.root}"
     )
+    lines.append(f"files: {summary.parsed} parsed now, {summary.cached} read from the parse cache")
     return "\n".join(lines)
