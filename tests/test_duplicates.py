@@ -63,6 +63,10 @@ def test_ingest_folds_a_copy_into_the_first_as_an_alias(
     (kept,) = [r for r in records.values() if r["aliases"]]
     assert [a["id"] for a in kept["aliases"]] == [copy["id"]]
     assert copy["id"] in copy["error"] or kept["id"] in copy["error"]
+    # The table names both: the copy has its row, the kept one says it is also the copy.
+    assert main(["--config", str(env_config), *data, "sources"]) == 0
+    table = capsys.readouterr().out
+    assert f"(also as {copy['id']})" in table
     # Only one copy is searched: every hit about the article is the same document.
     assert main(["--config", str(env_config), *data, "search", "--json", "havvind strategi"]) == 0
     hits = json.loads(capsys.readouterr().out)[0]["hits"]

@@ -11,6 +11,8 @@ def sources_table(records: Sequence[SourceRecord]) -> str:
     rows = [("ID", "STATUS", "OBTAINED", "KIND", "LANG", "PAGES", "CHUNKS", "TITLE / REASON")]
     for r in records:
         detail = r.title if r.status == "ok" else f"{r.title}: {r.error}"
+        if r.aliases:  # the same text under other names: each also has its own row
+            detail += f" (also as {', '.join(a.id for a in r.aliases)})"
         rows.append(
             (r.id, r.status, r.obtained, r.kind or "-", r.lang, str(r.pages), str(r.chunks), detail)
         )
