@@ -24,6 +24,7 @@ from ingest.http_errors import status_error
 from ingest.settings import FetchSettings, RewriteRule
 from tests.servers import (
     Exchange,
+    LoopbackOnly,
     LoopbackServer,
     drip,
     gzipped,
@@ -137,7 +138,6 @@ def test_loopback_is_refused_unless_private_hosts_are_allowed(
     [
         ("http://user:secret@127.0.0.1:{port}/b.pdf", "credentials"),
         ("file:///etc/passwd", "only http and https"),
-        ("http://127.0.0.1:1/b.pdf", "port 1 is not allowed"),
     ],
 )
 def test_every_redirect_hop_is_checked(
@@ -149,6 +149,24 @@ def test_every_redirect_hop_is_checked(
     assert not result.ok
     assert result.error is not None and reason in result.error
     assert server.hits("/b.pdf") == 0
+
+
+def test_a_redirect_hop_to_a_public_host_is_checked_for_its_port(
+    server: LoopbackServer, cache: HttpCache
+) -> None:
+    # With allow_private_hosts a loopback mirror may use any port, a public host not.
+    server.route("/a.pdf", redirect("http://docs.example:1/b.pdf"))
+    transport = LoopbackOnly()
+    with Fetcher(
+        make_settings(server),
+        cache,
+        resolver=lambda host, port: ["93.184.216.34"],
+        transport=transport,
+    ) as fetcher:
+        result = fetcher.fetch(server.url("/a.pdf"))
+    assert result.error is not None and "port 1 is not allowed" in result.error
+    assert transport.refused == []
+    assert server.hits("/a.pdf") == 1
 
 
 def test_redirect_to_a_private_address_is_refused(cache: HttpCache) -> None:
@@ -594,3 +612,85 @@ def test_bad_urls_fail_without_raising(server: LoopbackServer, cache: HttpCache)
         result = fetcher.fetch("not a url at all")
     assert result.obtained == "failed"
     assert result.error is not None and "only http and https" in result.error
+
+
+# Safety rules that fit a mirror.
+
+
+def test_a_mirror_on_a_high_port_needs_only_the_flag(
+    server: LoopbackServer, cache: HttpCache
+) -> None:
+    server.route("/a.pdf", static(PDF, "application/pdf"))
+    defaults = FetchSettings()
+    assert server.port not in defaults.allowed_ports
+    mirror = defaults.model_copy(update={"allow_private_hosts": True, "archive": False})
+    with Fetcher(mirror, cache) as fetcher:
+        result = fetcher.fetch(server.url("/a.pdf"), expect="pdf")
+    assert result.obtained == "direct", result.error
+    assert result.path is not None and result.path.read_bytes() == PDF
+    public = defaults.model_copy(update={"archive": False})
+    with Fetcher(public, cache) as fetcher:
+        refused = fetcher.fetch(server.url("/b.pdf"))
+    assert refused.error is not None and f"port {server.port} is not allowed" in refused.error
+    assert server.hits("/b.pdf") == 0
+
+
+NEVER_ALLOWED = [
+    ("169.254.169.254", "link-local address (cloud metadata services answer there)"),
+    ("224.0.0.1", "multicast address"),
+    ("0.0.0.0", "unspecified address"),
+    ("255.255.255.255", "broadcast address"),
+    ("[fe80::1]", "link-local address (cloud metadata services answer there)"),
+    ("[ff02::1]", "multicast address"),
+    ("[::]", "unspecified address"),
+]
+
+
+@pytest.mark.parametrize("private", [False, True])
+@pytest.mark.parametrize(("literal", "rule"), NEVER_ALLOWED)
+def test_never_allowed_addresses_are_refused_before_connecting(
+    server: LoopbackServer, cache: HttpCache, literal: str, rule: str, private: bool
+) -> None:
+    url = f"http://{literal}/latest/meta-data/"
+    transport = LoopbackOnly()
+    settings = make_settings(server, allow_private_hosts=private, allowed_ports=[80])
+    with Fetcher(settings, cache, transport=transport) as fetcher:
+        result = fetcher.fetch(url)
+    assert result.obtained == "failed"
+    assert result.error is not None
+    assert result.error.startswith(f"direct: refused {url}: ")
+    assert rule in result.error
+    assert "refused whatever --allow-private-hosts" in result.error
+    assert transport.refused == []  # no connection was attempted
+    assert len(result.attempts) == 1  # and none retried
+
+
+@pytest.mark.parametrize(("literal", "rule"), NEVER_ALLOWED)
+def test_a_redirect_to_a_never_allowed_address_is_refused(
+    server: LoopbackServer, cache: HttpCache, literal: str, rule: str
+) -> None:
+    server.route("/a.pdf", redirect(f"http://{literal}/latest/meta-data/"))
+    transport = LoopbackOnly()
+    with Fetcher(make_settings(server), cache, transport=transport) as fetcher:
+        result = fetcher.fetch(server.url("/a.pdf"))
+    assert result.error is not None and rule in result.error
+    assert transport.refused == []
+    assert server.hits("/a.pdf") == 1
+
+
+def test_a_redirect_to_a_name_of_a_metadata_service_is_refused(
+    server: LoopbackServer, cache: HttpCache
+) -> None:
+    server.route("/a.pdf", redirect("http://metadata.example/computeMetadata/v1/"))
+    transport = LoopbackOnly()
+    table = {"metadata.example": ["169.254.169.254"]}
+    with Fetcher(
+        make_settings(server),
+        cache,
+        resolver=lambda host, port: table[host],
+        transport=transport,
+    ) as fetcher:
+        result = fetcher.fetch(server.url("/a.pdf"))
+    assert result.error is not None
+    assert "169.254.169.254 is a link-local address" in result.error
+    assert transport.refused == []
