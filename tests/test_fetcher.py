@@ -36,6 +36,7 @@ from tests.servers import (
     status,
     with_etag,
 )
+from ui.reasons import reason_kind, refusing_rule
 
 PDF = b"%PDF-1.4\n" + b"1 0 obj << >> endobj\n" * 50 + b"%%EOF\n"
 HTML = b"<!DOCTYPE html><html><head><title>Not found</title></head><body>Sorry</body></html>"
@@ -694,3 +695,72 @@ def test_a_redirect_to_a_name_of_a_metadata_service_is_refused(
     assert result.error is not None
     assert "169.254.169.254 is a link-local address" in result.error
     assert transport.refused == []
+
+
+# Bad redirects.
+
+BAD_LOCATIONS = [
+    ("data:application/pdf;base64,JVBERi0xLjQK", "leads to a URL of scheme 'data'"),
+    ("javascript:alert(1)", "leads to a URL of scheme 'javascript'"),
+    ("ftp://127.0.0.1/a.pdf", "leads to a URL of scheme 'ftp'"),
+    ("http://[::1", "has a malformed Location 'http://[::1'"),
+    ("http://exa mple.com/", "'exa%20mple.com' is not a valid host name"),
+    ("", "has no Location to follow"),
+    ("http://", "leads to 'http://', which names no host"),
+    ("//", "leads to '//', which names no host"),
+]
+
+
+@pytest.mark.parametrize(("location", "reason"), BAD_LOCATIONS)
+def test_a_bad_redirect_is_refused_once(
+    server: LoopbackServer, cache: HttpCache, location: str, reason: str
+) -> None:
+    server.route("/a.pdf", redirect(location))
+    result = fetch(server, cache, "/a.pdf")  # with retries=2
+    assert result.obtained == "failed"
+    assert result.error is not None
+    assert result.error.startswith("direct: refused http://")
+    assert reason in result.error
+    assert reason_kind(result.error) == "why_refused"
+    assert refusing_rule(result.error) is not None
+    assert server.hits("/a.pdf") == 1
+
+
+def test_two_locations_are_refused(server: LoopbackServer, cache: HttpCache) -> None:
+    def two_locations(exchange: Exchange) -> None:
+        # Header names differing in case are two headers on the wire.
+        exchange.start(302, {"Location": "/b.pdf", "location": "/c.pdf", "Content-Length": "0"})
+
+    server.route("/a.pdf", two_locations)
+    result = fetch(server, cache, "/a.pdf")
+    assert result.error is not None and "has 2 Location headers" in result.error
+    assert server.hits("/b.pdf") == server.hits("/c.pdf") == 0
+
+
+@pytest.mark.parametrize(("location", "reason"), BAD_LOCATIONS[:4])
+def test_a_bad_redirect_falls_back_to_the_cached_copy(
+    server: LoopbackServer, cache: HttpCache, location: str, reason: str
+) -> None:
+    server.route("/a.pdf", static(PDF, "application/pdf"))
+    assert fetch(server, cache, "/a.pdf").obtained == "direct"
+    server.route("/a.pdf", redirect(location))
+    again = fetch(server, cache, "/a.pdf", expect="pdf")
+    assert (again.obtained, again.sha256) == ("cached", sha(PDF))
+    assert any(reason in line for line in again.attempts)
+
+
+@pytest.mark.parametrize(("location", "reason"), BAD_LOCATIONS[:4])
+def test_a_bad_redirect_falls_back_to_rewrite_and_archive(
+    server: LoopbackServer, cache: HttpCache, location: str, reason: str
+) -> None:
+    original = server.url("/gone.pdf")
+    server.route("/gone.pdf", redirect(location))
+    server.route("/moved.pdf", redirect(location))
+    server.route(f"/web/2018id_/{original}", static(PDF, "application/pdf"))
+    archive = wayback_stand_in(server, "2018")
+    rule = RewriteRule(pattern="gone", replace="moved")
+    result = fetch(server, cache, "/gone.pdf", expect="pdf", rewrite=[rule], **archive)
+    assert result.obtained == "archived", result.error
+    assert result.path is not None and result.path.read_bytes() == PDF
+    assert sum(reason in line for line in result.attempts) == 2  # direct, then rewrite
+    assert server.hits("/gone.pdf") == server.hits("/moved.pdf") == 1
