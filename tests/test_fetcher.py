@@ -8,6 +8,7 @@ import json
 import socket
 import time
 import tracemalloc
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -764,3 +765,83 @@ def test_a_bad_redirect_falls_back_to_rewrite_and_archive(
     assert result.path is not None and result.path.read_bytes() == PDF
     assert sum(reason in line for line in result.attempts) == 2  # direct, then rewrite
     assert server.hits("/gone.pdf") == server.hits("/moved.pdf") == 1
+
+
+# Content encodings.
+
+
+# A decoder that stops at the first member used to spin on the rest.
+@pytest.mark.timeout(30)
+def test_gzip_with_two_members_is_decoded_whole(server: LoopbackServer, cache: HttpCache) -> None:
+    # RFC 1952: a gzip file is a series of members; `gzip -c a b` writes two.
+    body = gzip.compress(PDF[:100]) + gzip.compress(PDF[100:])
+    server.route("/a.pdf", static(body, "application/pdf", headers={"Content-Encoding": "gzip"}))
+    result = fetch(server, cache, "/a.pdf", expect="pdf")
+    assert result.obtained == "direct", result.error
+    assert result.path is not None and result.path.read_bytes() == PDF
+    assert result.sha256 == sha(PDF)
+
+
+# A decoder that stops at the first member used to spin on the rest.
+@pytest.mark.timeout(30)
+def test_gzip_members_count_together_against_the_cap(
+    server: LoopbackServer, cache: HttpCache
+) -> None:
+    member = gzip.compress(b"\0" * 600_000)
+    server.route(
+        "/a.pdf", static(member * 2, "application/pdf", headers={"Content-Encoding": "gzip"})
+    )
+    server.route("/b.pdf", static(member, "application/pdf", headers={"Content-Encoding": "gzip"}))
+    assert fetch(server, cache, "/b.pdf", max_bytes=1_000_000).ok  # one member fits
+    result = fetch(server, cache, "/a.pdf", max_bytes=1_000_000)
+    assert result.error == "direct: document is larger than the 1 MB cap (fetch.max_bytes)"
+
+
+# A decoder that stops at the first member used to spin on the rest.
+@pytest.mark.timeout(30)
+def test_many_gzip_members_stay_bounded_in_memory(server: LoopbackServer, cache: HttpCache) -> None:
+    member = gzip.compress(b"\0" * 10_000_000)
+    server.route(
+        "/bomb.pdf", static(member * 5, "application/pdf", headers={"Content-Encoding": "gzip"})
+    )
+    tracemalloc.start()
+    try:
+        result = fetch(server, cache, "/bomb.pdf", max_bytes=40_000_000)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert result.error is not None and "larger than the 40 MB cap" in result.error
+    assert peak < 8_000_000
+
+
+@pytest.mark.parametrize(
+    ("body", "encoding", "reason"),
+    [
+        (b"\x1b\x00junk", "br", "Content-Encoding 'br' although identity was asked"),
+        (b"junk", "x-unknown", "Content-Encoding 'x-unknown' although identity was asked"),
+        (gzip.compress(PDF), "gzip, gzip", "Content-Encoding 'gzip, gzip'"),
+        (b"\x1f\x8b\x08\x00" + b"garbage" * 20, "gzip", "cannot decode the gzip body"),
+        (b"not zlib at all", "deflate", "cannot decode the deflate body"),
+        (gzip.compress(PDF) + b"trailing junk", "gzip", "cannot decode the gzip body"),
+        (zlib.compress(PDF) + b"junk", "deflate", "data follows the end of its stream"),
+        (gzip.compress(PDF)[:-40], "gzip", "the gzip body is truncated"),
+    ],
+)
+def test_undecodable_bodies_are_refused_without_retries(
+    server: LoopbackServer, cache: HttpCache, body: bytes, encoding: str, reason: str
+) -> None:
+    server.route("/a.pdf", static(body, "application/pdf", headers={"Content-Encoding": encoding}))
+    result = fetch(server, cache, "/a.pdf")  # with retries=2
+    assert result.obtained == "failed"
+    assert result.error is not None and reason in result.error
+    assert server.hits("/a.pdf") == 1
+    assert list(cache.directory.iterdir()) == []  # nothing half-decoded was kept
+
+
+def test_zero_padding_after_gzip_is_accepted(server: LoopbackServer, cache: HttpCache) -> None:
+    # gzip(1) and Python's gzip module both skip zeros padding a gzip file.
+    body = gzip.compress(PDF) + b"\0" * 512
+    server.route("/a.pdf", static(body, "application/pdf", headers={"Content-Encoding": "gzip"}))
+    result = fetch(server, cache, "/a.pdf", expect="pdf")
+    assert result.obtained == "direct", result.error
+    assert result.path is not None and result.path.read_bytes() == PDF
