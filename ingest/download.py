@@ -14,13 +14,43 @@ import httpx
 from index.deadline import Deadline
 from ingest.budget import ByteBudget, describe_size
 from ingest.decoding import BoundedDecoder
-from ingest.errors import FetchError
+from ingest.errors import FetchError, UnsafeURLError
 from ingest.http_errors import status_error, transport_error
-from ingest.netguard import AddressGuard, Target
+from ingest.netguard import AddressGuard, Target, one_word
 from ingest.settings import FetchSettings
 
 _HEAD = 1024
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
+# Where `_take_location` keeps a redirect's Location headers, in the response's extensions.
+_LOCATIONS = "kilde.locations"
+
+
+def make_client(settings: FetchSettings, transport: httpx.BaseTransport | None) -> httpx.Client:
+    """The client a Downloader needs: no redirects, proxies or pooled connections of its own."""
+    return httpx.Client(
+        transport=transport,
+        headers={"User-Agent": settings.user_agent},
+        follow_redirects=False,
+        # Proxy variables are ignored unless a proxy is configured on purpose.
+        trust_env=False,
+        proxy=settings.proxy or None,
+        # A pooled TLS connection would be reused for another name on the same
+        # IP without checking that name's certificate: never keep connections.
+        limits=httpx.Limits(max_keepalive_connections=0),
+        event_hooks={"response": [_take_location]},
+    )
+
+
+def _take_location(response: httpx.Response) -> None:
+    """Moves a redirect's Location out of httpx's sight, for `_redirect_location` to judge.
+
+    Even with follow_redirects off, httpx builds the next request of every redirect,
+    and a Location it cannot parse ("data:...", "http://[::1") then raises past the
+    caller or passes for a retryable protocol error.
+    """
+    if response.status_code in _REDIRECTS and "location" in response.headers:
+        response.extensions[_LOCATIONS] = response.headers.get_list("location")
+        del response.headers["location"]
 
 
 @dataclass(frozen=True)
@@ -39,7 +69,11 @@ class Download:
 
 
 class Downloader:
-    """Fetches one URL into a sink. Thread-safe when the client is shared."""
+    """Fetches one URL into a sink. Thread-safe when the client is shared.
+
+    The client must come from `make_client`: redirects are read from where its hook
+    puts them.
+    """
 
     def __init__(
         self,
@@ -218,15 +252,40 @@ class Downloader:
 
 
 def _redirect_location(response: httpx.Response, current: str) -> str | None:
-    if response.status_code not in _REDIRECTS:
+    """Where a redirect leads, as an absolute URL; None when `response` is no redirect.
+
+    The guard checks the URL returned before it is fetched; what it cannot see (an
+    empty or unparsable Location, one without a host) is refused here.
+    """
+    status = response.status_code
+    if status not in _REDIRECTS:
         return None
-    location = response.headers.get("location")
-    if not location:
-        raise FetchError(f"{response.status_code} redirect without a Location from {current}")
+    locations = [value.strip() for value in response.extensions.get(_LOCATIONS, [])]
+    refused = f"refused {one_word(current)}: its {status} redirect"
+    if not any(locations):
+        raise UnsafeURLError(f"{refused} has no Location to follow")
+    if len(locations) > 1:
+        raise UnsafeURLError(f"{refused} has {len(locations)} Location headers; one was expected")
+    [location] = locations
     try:
-        return str(httpx.URL(current).join(location).copy_with(fragment=None))
+        parsed = httpx.URL(location)
+        if parsed.scheme and parsed.scheme not in ("http", "https"):
+            raise UnsafeURLError(
+                f"{refused} leads to a URL of scheme {parsed.scheme!r}; "
+                "only http and https URLs are fetched"
+            )
+        if (parsed.scheme or location.startswith("//")) and not parsed.raw_host:
+            raise UnsafeURLError(f"{refused} leads to {_clipped(location)}, which names no host")
+        return str(httpx.URL(current).join(parsed).copy_with(fragment=None))
     except httpx.InvalidURL as error:
-        raise FetchError(f"bad redirect Location {location!r} from {current}: {error}") from error
+        raise UnsafeURLError(
+            f"{refused} has a malformed Location {_clipped(location)} ({error})"
+        ) from error
+
+
+def _clipped(location: str) -> str:
+    # A data: URL can hold a whole file; a reason stays one readable line.
+    return repr(location if len(location) <= 200 else location[:200] + "...")
 
 
 def _content_length(response: httpx.Response) -> int | None:

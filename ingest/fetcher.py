@@ -14,7 +14,7 @@ import httpx
 from ingest.archive import WaybackArchive
 from ingest.budget import ByteBudget
 from ingest.cache import CacheEntry, CacheMeta, HttpCache, Staged, utc_now
-from ingest.download import Download, Downloader
+from ingest.download import Download, Downloader, make_client
 from ingest.errors import FetchError
 from ingest.fetch_result import AttemptLog, FetchResult, failed, from_cache, from_entry
 from ingest.http_errors import StatusError, status_line
@@ -43,7 +43,7 @@ class Fetcher:
         self._settings = settings
         self._cache = cache
         self._offline = offline
-        self._client = _client(settings, transport)
+        self._client = make_client(settings, transport)
         downloader = Downloader(
             settings,
             self._client,
@@ -201,20 +201,6 @@ class Fetcher:
     def _lock_for(self, url: str) -> threading.Lock:
         with self._locks_lock:
             return self._locks.setdefault(url, threading.Lock())
-
-
-def _client(settings: FetchSettings, transport: httpx.BaseTransport | None) -> httpx.Client:
-    return httpx.Client(
-        transport=transport,
-        headers={"User-Agent": settings.user_agent},
-        follow_redirects=False,
-        # Proxy variables are ignored unless a proxy is configured on purpose.
-        trust_env=False,
-        proxy=settings.proxy or None,
-        # A pooled TLS connection would be reused for another name on the same
-        # IP without checking that name's certificate: never keep connections.
-        limits=httpx.Limits(max_keepalive_connections=0),
-    )
 
 
 def _described(entry: CacheEntry) -> str:

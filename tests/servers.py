@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
+import httpx
+
 
 @dataclass(frozen=True)
 class Seen:
@@ -252,6 +254,27 @@ def gzipped(body: bytes, content_type: str = "application/pdf") -> Handler:
         exchange.send(200, compressed, content_type, {"Content-Encoding": "gzip"})
 
     return handle
+
+
+class LoopbackOnly(httpx.BaseTransport):
+    """A real HTTP transport that sends nothing beyond loopback.
+
+    A request for any other address is recorded in `refused` and fails as a
+    connection error, so a test can assert that the guard stopped it first.
+    """
+
+    def __init__(self) -> None:
+        self.refused: list[str] = []
+        self._inner = httpx.HTTPTransport(limits=httpx.Limits(max_keepalive_connections=0))
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.host not in ("127.0.0.1", "::1"):
+            self.refused.append(str(request.url))
+            raise httpx.ConnectError("the test allows loopback only", request=request)
+        return self._inner.handle_request(request)
+
+    def close(self) -> None:
+        self._inner.close()
 
 
 def loopback_server() -> Iterator[LoopbackServer]:

@@ -8,6 +8,7 @@ import json
 import socket
 import time
 import tracemalloc
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +25,7 @@ from ingest.http_errors import status_error
 from ingest.settings import FetchSettings, RewriteRule
 from tests.servers import (
     Exchange,
+    LoopbackOnly,
     LoopbackServer,
     drip,
     gzipped,
@@ -35,6 +37,7 @@ from tests.servers import (
     status,
     with_etag,
 )
+from ui.reasons import reason_kind, refusing_rule
 
 PDF = b"%PDF-1.4\n" + b"1 0 obj << >> endobj\n" * 50 + b"%%EOF\n"
 HTML = b"<!DOCTYPE html><html><head><title>Not found</title></head><body>Sorry</body></html>"
@@ -137,7 +140,6 @@ def test_loopback_is_refused_unless_private_hosts_are_allowed(
     [
         ("http://user:secret@127.0.0.1:{port}/b.pdf", "credentials"),
         ("file:///etc/passwd", "only http and https"),
-        ("http://127.0.0.1:1/b.pdf", "port 1 is not allowed"),
     ],
 )
 def test_every_redirect_hop_is_checked(
@@ -149,6 +151,24 @@ def test_every_redirect_hop_is_checked(
     assert not result.ok
     assert result.error is not None and reason in result.error
     assert server.hits("/b.pdf") == 0
+
+
+def test_a_redirect_hop_to_a_public_host_is_checked_for_its_port(
+    server: LoopbackServer, cache: HttpCache
+) -> None:
+    # With allow_private_hosts a loopback mirror may use any port, a public host not.
+    server.route("/a.pdf", redirect("http://docs.example:1/b.pdf"))
+    transport = LoopbackOnly()
+    with Fetcher(
+        make_settings(server),
+        cache,
+        resolver=lambda host, port: ["93.184.216.34"],
+        transport=transport,
+    ) as fetcher:
+        result = fetcher.fetch(server.url("/a.pdf"))
+    assert result.error is not None and "port 1 is not allowed" in result.error
+    assert transport.refused == []
+    assert server.hits("/a.pdf") == 1
 
 
 def test_redirect_to_a_private_address_is_refused(cache: HttpCache) -> None:
@@ -594,3 +614,234 @@ def test_bad_urls_fail_without_raising(server: LoopbackServer, cache: HttpCache)
         result = fetcher.fetch("not a url at all")
     assert result.obtained == "failed"
     assert result.error is not None and "only http and https" in result.error
+
+
+# Safety rules that fit a mirror.
+
+
+def test_a_mirror_on_a_high_port_needs_only_the_flag(
+    server: LoopbackServer, cache: HttpCache
+) -> None:
+    server.route("/a.pdf", static(PDF, "application/pdf"))
+    defaults = FetchSettings()
+    assert server.port not in defaults.allowed_ports
+    mirror = defaults.model_copy(update={"allow_private_hosts": True, "archive": False})
+    with Fetcher(mirror, cache) as fetcher:
+        result = fetcher.fetch(server.url("/a.pdf"), expect="pdf")
+    assert result.obtained == "direct", result.error
+    assert result.path is not None and result.path.read_bytes() == PDF
+    public = defaults.model_copy(update={"archive": False})
+    with Fetcher(public, cache) as fetcher:
+        refused = fetcher.fetch(server.url("/b.pdf"))
+    assert refused.error is not None and f"port {server.port} is not allowed" in refused.error
+    assert server.hits("/b.pdf") == 0
+
+
+NEVER_ALLOWED = [
+    ("169.254.169.254", "link-local address (cloud metadata services answer there)"),
+    ("224.0.0.1", "multicast address"),
+    ("0.0.0.0", "unspecified address"),
+    ("255.255.255.255", "broadcast address"),
+    ("[fe80::1]", "link-local address (cloud metadata services answer there)"),
+    ("[ff02::1]", "multicast address"),
+    ("[::]", "unspecified address"),
+]
+
+
+@pytest.mark.parametrize("private", [False, True])
+@pytest.mark.parametrize(("literal", "rule"), NEVER_ALLOWED)
+def test_never_allowed_addresses_are_refused_before_connecting(
+    server: LoopbackServer, cache: HttpCache, literal: str, rule: str, private: bool
+) -> None:
+    url = f"http://{literal}/latest/meta-data/"
+    transport = LoopbackOnly()
+    settings = make_settings(server, allow_private_hosts=private, allowed_ports=[80])
+    with Fetcher(settings, cache, transport=transport) as fetcher:
+        result = fetcher.fetch(url)
+    assert result.obtained == "failed"
+    assert result.error is not None
+    assert result.error.startswith(f"direct: refused {url}: ")
+    assert rule in result.error
+    assert "refused whatever --allow-private-hosts" in result.error
+    assert transport.refused == []  # no connection was attempted
+    assert len(result.attempts) == 1  # and none retried
+
+
+@pytest.mark.parametrize(("literal", "rule"), NEVER_ALLOWED)
+def test_a_redirect_to_a_never_allowed_address_is_refused(
+    server: LoopbackServer, cache: HttpCache, literal: str, rule: str
+) -> None:
+    server.route("/a.pdf", redirect(f"http://{literal}/latest/meta-data/"))
+    transport = LoopbackOnly()
+    with Fetcher(make_settings(server), cache, transport=transport) as fetcher:
+        result = fetcher.fetch(server.url("/a.pdf"))
+    assert result.error is not None and rule in result.error
+    assert transport.refused == []
+    assert server.hits("/a.pdf") == 1
+
+
+def test_a_redirect_to_a_name_of_a_metadata_service_is_refused(
+    server: LoopbackServer, cache: HttpCache
+) -> None:
+    server.route("/a.pdf", redirect("http://metadata.example/computeMetadata/v1/"))
+    transport = LoopbackOnly()
+    table = {"metadata.example": ["169.254.169.254"]}
+    with Fetcher(
+        make_settings(server),
+        cache,
+        resolver=lambda host, port: table[host],
+        transport=transport,
+    ) as fetcher:
+        result = fetcher.fetch(server.url("/a.pdf"))
+    assert result.error is not None
+    assert "169.254.169.254 is a link-local address" in result.error
+    assert transport.refused == []
+
+
+# Bad redirects.
+
+BAD_LOCATIONS = [
+    ("data:application/pdf;base64,JVBERi0xLjQK", "leads to a URL of scheme 'data'"),
+    ("javascript:alert(1)", "leads to a URL of scheme 'javascript'"),
+    ("ftp://127.0.0.1/a.pdf", "leads to a URL of scheme 'ftp'"),
+    ("http://[::1", "has a malformed Location 'http://[::1'"),
+    ("http://exa mple.com/", "'exa%20mple.com' is not a valid host name"),
+    ("", "has no Location to follow"),
+    ("http://", "leads to 'http://', which names no host"),
+    ("//", "leads to '//', which names no host"),
+]
+
+
+@pytest.mark.parametrize(("location", "reason"), BAD_LOCATIONS)
+def test_a_bad_redirect_is_refused_once(
+    server: LoopbackServer, cache: HttpCache, location: str, reason: str
+) -> None:
+    server.route("/a.pdf", redirect(location))
+    result = fetch(server, cache, "/a.pdf")  # with retries=2
+    assert result.obtained == "failed"
+    assert result.error is not None
+    assert result.error.startswith("direct: refused http://")
+    assert reason in result.error
+    assert reason_kind(result.error) == "why_refused"
+    assert refusing_rule(result.error) is not None
+    assert server.hits("/a.pdf") == 1
+
+
+def test_two_locations_are_refused(server: LoopbackServer, cache: HttpCache) -> None:
+    def two_locations(exchange: Exchange) -> None:
+        # Header names differing in case are two headers on the wire.
+        exchange.start(302, {"Location": "/b.pdf", "location": "/c.pdf", "Content-Length": "0"})
+
+    server.route("/a.pdf", two_locations)
+    result = fetch(server, cache, "/a.pdf")
+    assert result.error is not None and "has 2 Location headers" in result.error
+    assert server.hits("/b.pdf") == server.hits("/c.pdf") == 0
+
+
+@pytest.mark.parametrize(("location", "reason"), BAD_LOCATIONS[:4])
+def test_a_bad_redirect_falls_back_to_the_cached_copy(
+    server: LoopbackServer, cache: HttpCache, location: str, reason: str
+) -> None:
+    server.route("/a.pdf", static(PDF, "application/pdf"))
+    assert fetch(server, cache, "/a.pdf").obtained == "direct"
+    server.route("/a.pdf", redirect(location))
+    again = fetch(server, cache, "/a.pdf", expect="pdf")
+    assert (again.obtained, again.sha256) == ("cached", sha(PDF))
+    assert any(reason in line for line in again.attempts)
+
+
+@pytest.mark.parametrize(("location", "reason"), BAD_LOCATIONS[:4])
+def test_a_bad_redirect_falls_back_to_rewrite_and_archive(
+    server: LoopbackServer, cache: HttpCache, location: str, reason: str
+) -> None:
+    original = server.url("/gone.pdf")
+    server.route("/gone.pdf", redirect(location))
+    server.route("/moved.pdf", redirect(location))
+    server.route(f"/web/2018id_/{original}", static(PDF, "application/pdf"))
+    archive = wayback_stand_in(server, "2018")
+    rule = RewriteRule(pattern="gone", replace="moved")
+    result = fetch(server, cache, "/gone.pdf", expect="pdf", rewrite=[rule], **archive)
+    assert result.obtained == "archived", result.error
+    assert result.path is not None and result.path.read_bytes() == PDF
+    assert sum(reason in line for line in result.attempts) == 2  # direct, then rewrite
+    assert server.hits("/gone.pdf") == server.hits("/moved.pdf") == 1
+
+
+# Content encodings.
+
+
+# A decoder that stops at the first member used to spin on the rest.
+@pytest.mark.timeout(30)
+def test_gzip_with_two_members_is_decoded_whole(server: LoopbackServer, cache: HttpCache) -> None:
+    # RFC 1952: a gzip file is a series of members; `gzip -c a b` writes two.
+    body = gzip.compress(PDF[:100]) + gzip.compress(PDF[100:])
+    server.route("/a.pdf", static(body, "application/pdf", headers={"Content-Encoding": "gzip"}))
+    result = fetch(server, cache, "/a.pdf", expect="pdf")
+    assert result.obtained == "direct", result.error
+    assert result.path is not None and result.path.read_bytes() == PDF
+    assert result.sha256 == sha(PDF)
+
+
+# A decoder that stops at the first member used to spin on the rest.
+@pytest.mark.timeout(30)
+def test_gzip_members_count_together_against_the_cap(
+    server: LoopbackServer, cache: HttpCache
+) -> None:
+    member = gzip.compress(b"\0" * 600_000)
+    server.route(
+        "/a.pdf", static(member * 2, "application/pdf", headers={"Content-Encoding": "gzip"})
+    )
+    server.route("/b.pdf", static(member, "application/pdf", headers={"Content-Encoding": "gzip"}))
+    assert fetch(server, cache, "/b.pdf", max_bytes=1_000_000).ok  # one member fits
+    result = fetch(server, cache, "/a.pdf", max_bytes=1_000_000)
+    assert result.error == "direct: document is larger than the 1 MB cap (fetch.max_bytes)"
+
+
+# A decoder that stops at the first member used to spin on the rest.
+@pytest.mark.timeout(30)
+def test_many_gzip_members_stay_bounded_in_memory(server: LoopbackServer, cache: HttpCache) -> None:
+    member = gzip.compress(b"\0" * 10_000_000)
+    server.route(
+        "/bomb.pdf", static(member * 5, "application/pdf", headers={"Content-Encoding": "gzip"})
+    )
+    tracemalloc.start()
+    try:
+        result = fetch(server, cache, "/bomb.pdf", max_bytes=40_000_000)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert result.error is not None and "larger than the 40 MB cap" in result.error
+    assert peak < 8_000_000
+
+
+@pytest.mark.parametrize(
+    ("body", "encoding", "reason"),
+    [
+        (b"\x1b\x00junk", "br", "Content-Encoding 'br' although identity was asked"),
+        (b"junk", "x-unknown", "Content-Encoding 'x-unknown' although identity was asked"),
+        (gzip.compress(PDF), "gzip, gzip", "Content-Encoding 'gzip, gzip'"),
+        (b"\x1f\x8b\x08\x00" + b"garbage" * 20, "gzip", "cannot decode the gzip body"),
+        (b"not zlib at all", "deflate", "cannot decode the deflate body"),
+        (gzip.compress(PDF) + b"trailing junk", "gzip", "cannot decode the gzip body"),
+        (zlib.compress(PDF) + b"junk", "deflate", "data follows the end of its stream"),
+        (gzip.compress(PDF)[:-40], "gzip", "the gzip body is truncated"),
+    ],
+)
+def test_undecodable_bodies_are_refused_without_retries(
+    server: LoopbackServer, cache: HttpCache, body: bytes, encoding: str, reason: str
+) -> None:
+    server.route("/a.pdf", static(body, "application/pdf", headers={"Content-Encoding": encoding}))
+    result = fetch(server, cache, "/a.pdf")  # with retries=2
+    assert result.obtained == "failed"
+    assert result.error is not None and reason in result.error
+    assert server.hits("/a.pdf") == 1
+    assert list(cache.directory.iterdir()) == []  # nothing half-decoded was kept
+
+
+def test_zero_padding_after_gzip_is_accepted(server: LoopbackServer, cache: HttpCache) -> None:
+    # gzip(1) and Python's gzip module both skip zeros padding a gzip file.
+    body = gzip.compress(PDF) + b"\0" * 512
+    server.route("/a.pdf", static(body, "application/pdf", headers={"Content-Encoding": "gzip"}))
+    result = fetch(server, cache, "/a.pdf", expect="pdf")
+    assert result.obtained == "direct", result.error
+    assert result.path is not None and result.path.read_bytes() == PDF

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from ingest.errors import FetchError, UnsafeURLError
 from ingest.netguard import AddressGuard, Resolver, is_public
 from ingest.settings import FetchSettings
+from ui.reasons import reason_kind, refusing_rule
 
 
 def fixed(*addresses: str) -> Resolver:
@@ -154,3 +155,92 @@ def test_default_ports_count_as_80_and_443() -> None:
     assert only_https.check("https://docs.example/").port == 443
     with pytest.raises(UnsafeURLError, match="port 80"):
         only_https.check("http://docs.example/")
+
+
+# Rules that fit a mirror: private hosts on any port, some addresses never.
+
+NEVER_ALLOWED = [
+    ("169.254.169.254", "is a link-local address (cloud metadata services answer there)"),
+    ("224.0.0.1", "is a multicast address"),
+    ("0.0.0.0", "is an unspecified address"),
+    ("255.255.255.255", "is the broadcast address"),
+    ("[fe80::1]", "is a link-local address (cloud metadata services answer there)"),
+    ("[ff02::1]", "is a multicast address"),
+    ("[::]", "is an unspecified address"),
+    ("240.0.0.1", "is a reserved address"),
+    ("192.0.2.1", "is a reserved address"),  # documentation range
+    ("[fec0::1]", "is a reserved address"),  # deprecated site-local
+    ("[::ffff:169.254.169.254]", "(carrying 169.254.169.254) is a link-local address"),
+]
+
+
+@pytest.mark.parametrize("private", [False, True])
+@pytest.mark.parametrize(("literal", "rule"), NEVER_ALLOWED)
+def test_some_addresses_are_refused_whatever_the_flag(
+    literal: str, rule: str, private: bool
+) -> None:
+    url = f"http://{literal}/latest/meta-data/"
+    with pytest.raises(UnsafeURLError) as caught:
+        guard(private=private).check(url)
+    reason = str(caught.value)
+    assert reason.startswith(f"refused {url}: ")
+    assert rule in reason
+    assert "refused whatever --allow-private-hosts" in reason
+    # The interface reads the rule back from the reason, as a fetch attempt states it.
+    assert reason_kind(f"direct: {reason}") == "why_refused"
+    found = refusing_rule(f"direct: {reason}")
+    assert found is not None and rule in found
+
+
+@pytest.mark.parametrize(("literal", "rule"), NEVER_ALLOWED)
+def test_names_resolving_to_those_addresses_are_refused_with_the_flag(
+    literal: str, rule: str
+) -> None:
+    with pytest.raises(UnsafeURLError) as caught:
+        guard("10.0.0.1", literal.strip("[]"), private=True).check("http://mirror.example/")
+    assert rule in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:51234/a.pdf",
+        "http://[::1]:1/a.pdf",
+        "http://10.0.0.1:9999/",
+        "http://192.168.1.1:22/",
+        "http://100.64.0.1:3000/",  # shared address space: VPNs such as a tailnet
+        "http://[fd00::1]:8000/",
+        "http://[::ffff:127.0.0.1]:51234/",
+    ],
+)
+def test_private_hosts_may_use_any_port_with_the_flag(url: str) -> None:
+    assert guard(private=True).check(url).url == url
+    with pytest.raises(UnsafeURLError, match="is not allowed"):
+        guard().check(url)  # without the flag the port rule comes first, as before
+
+
+def test_a_private_name_may_use_any_port_with_the_flag() -> None:
+    target = guard("127.0.0.1", "10.1.2.3", private=True).check("http://mirror.example:51234/")
+    assert (target.port, target.addresses) == (51234, ("127.0.0.1", "10.1.2.3"))
+
+
+@pytest.mark.parametrize("addresses", [("93.184.216.34",), ("10.0.0.1", "93.184.216.34")])
+def test_a_public_host_keeps_the_port_rule_with_the_flag(addresses: tuple[str, ...]) -> None:
+    with pytest.raises(UnsafeURLError, match="port 9999 is not allowed"):
+        guard(*addresses, private=True).check("http://docs.example:9999/")
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("http://exa mple.com/", "http://exa%20mple.com/"),
+        ("http://exa%20mple.com/", "http://exa%20mple.com/"),
+        ("http://a,b.example/", "http://a,b.example/"),
+    ],
+)
+def test_a_host_that_no_name_can_be_is_refused(url: str, shown: str) -> None:
+    with pytest.raises(UnsafeURLError, match="is not a valid host name") as caught:
+        guard("93.184.216.34", private=True).check(url)
+    # The URL stays one word, so the interface still finds the rule after it.
+    assert str(caught.value).startswith(f"refused {shown}: ")
+    assert refusing_rule(str(caught.value)) is not None
