@@ -85,7 +85,8 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument(
         "--allow-private-hosts",
         action="store_true",
-        help="allow loopback and private addresses (a local mirror)",
+        help="allow loopback and private addresses, on any port (a local mirror); "
+        "link-local, multicast and unspecified addresses stay refused",
     )
     ingest.add_argument(
         "--rebuild",
