@@ -35,7 +35,6 @@ sys.path.insert(0, str(_ROOT))
 
 import argparse  # noqa: E402
 import contextlib  # noqa: E402
-import io  # noqa: E402
 import os  # noqa: E402
 import random  # noqa: E402
 import signal  # noqa: E402
@@ -43,16 +42,16 @@ import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 import zlib  # noqa: E402
-from collections.abc import Iterator, Sequence  # noqa: E402
+from collections.abc import Sequence  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 
 import psutil  # noqa: E402
 
 from bench import report  # noqa: E402
-from bench.ingest import SEED, make_corpus, paragraph  # noqa: E402
+from bench.ingest import SEED, ingest_env, kilde_ingest, make_corpus, paragraph  # noqa: E402
 from index.views import chunk_views  # noqa: E402
 from ingest.corpus import CorpusStore  # noqa: E402
-from ui import cli, wiring  # noqa: E402
+from ui import wiring  # noqa: E402
 from ui.config import Config, load_config  # noqa: E402
 
 GOAL_SIZE_RATIO = 6.0  # a: 1 MB at most 6x the time of 200 kB
@@ -74,46 +73,6 @@ class Line:
 
 
 # --- running kilde ---------------------------------------------------------------------------
-
-
-def ingest_env(data: Path, backend: str) -> dict[str, str]:
-    """The KILDE_* variables of one ingest: this data dir, no default sources."""
-    return {
-        "KILDE_PATHS__DATA_DIR": str(data),
-        "KILDE_CORPUS__SOURCES": "[]",
-        "KILDE_EMBEDDING__BACKEND": backend,
-    }
-
-
-@contextlib.contextmanager
-def environment(values: dict[str, str]) -> Iterator[None]:
-    before = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in before.items():
-            if value is None:
-                del os.environ[name]
-            else:
-                os.environ[name] = value
-
-
-def kilde_ingest(data: Path, sources: Sequence[Path], backend: str = "hash") -> float:
-    """Seconds of `kilde --data-dir data ingest --offline sources...`, its output swallowed."""
-    output = io.StringIO()
-    arguments = ["--data-dir", str(data), "ingest", "--offline", *map(str, sources)]
-    with (
-        environment(ingest_env(data, backend)),
-        contextlib.redirect_stdout(output),
-        contextlib.redirect_stderr(output),
-    ):
-        start = time.perf_counter()
-        status = cli.main(arguments)
-        seconds = time.perf_counter() - start
-    if status != 0:
-        print(f"  note: kilde ingest exited {status}; last output:\n{output.getvalue()[-2000:]}")
-    return seconds
 
 
 def config_of(data: Path, backend: str) -> Config:
