@@ -78,6 +78,8 @@ EVAL ?= ../shared/eval
 BENCH_DATA ?= build/bench-data
 ARTICLES ?=
 SCALE_DOCS ?= 10000
+# This checkout's kilde, the code the bench scripts import, whichever the venv installed.
+BENCH_KILDE := $(BIN)/python -m ui.cli
 SEARCH_SIZES ?= 10000,100000
 REPORT_QUESTIONS := tests/data/report-questions.jsonl tests/data/norquad-unanswerable.jsonl \
 	$(wildcard $(EVAL)/dev.jsonl $(EVAL)/offtopic-dev.jsonl)
@@ -105,9 +107,9 @@ bench: install local
 	@echo "== bench/page_image.py" && $(BIN)/python bench/page_image.py
 	@echo "== bench/answer.py" && $(BIN)/python bench/answer.py
 	rm -rf $(BENCH_DATA)
-	$(BIN)/kilde --data-dir $(BENCH_DATA)/report ingest --offline >/dev/null
+	$(BENCH_KILDE) --data-dir $(BENCH_DATA)/report ingest --offline >/dev/null
 	@echo "bench: $(ARTICLE_NOTE)"
-	$(if $(ARTICLE_DATA),$(BIN)/kilde --data-dir $(ARTICLE_DATA) ingest --offline \
+	$(if $(ARTICLE_DATA),$(BENCH_KILDE) --data-dir $(ARTICLE_DATA) ingest --offline \
 		$(EVAL)/norquad-dev/docs >/dev/null)
 	@echo "== bench/conversations.py" && \
 		$(BIN)/python bench/conversations.py --data $(BENCH_DATA)/report
