@@ -68,12 +68,13 @@ unit: install-test
 
 test: lint typecheck unit
 
-# Every benchmark in bench/, each printing its figures and its goals (about 30 minutes on 2
-# cores; nothing fails on a slow machine). Larger runs: SCALE_DOCS, SEARCH_SIZES, or each
-# script's own flags. The question, claim and conversation sets run on the bundled report,
-# ingested offline into $(BENCH_DATA); the shared sets of $(EVAL) are added where that
-# folder exists, and its NorQuAD articles corpus only with ARTICLES=1 (embedding its 1.2 MB
-# with the default embedder takes about 40 minutes more on 2 cores).
+# Every benchmark in bench/, each printing its figures and its goals (20-25 minutes on 2
+# cores; nothing fails on a slow machine). Larger runs: SEARCH_SIZES=10000,100000,1000000
+# (the search goals are at 1M vectors), SCALE_DOCS, or each script's own flags. The
+# question, claim and conversation sets run on the bundled report, ingested offline into
+# $(BENCH_DATA); the shared sets of $(EVAL) are added where that folder exists, and its
+# NorQuAD articles corpus only with ARTICLES=1 (embedding its 1.2 MB with the default
+# embedder: an estimated 40 minutes more on 2 cores, not measured).
 EVAL ?= ../shared/eval
 BENCH_DATA ?= build/bench-data
 ARTICLES ?=
