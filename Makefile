@@ -68,9 +68,56 @@ unit: install-test
 
 test: lint typecheck unit
 
-bench: install
+# Every benchmark in bench/, each printing its figures and its goals (20-25 minutes on 2
+# cores; nothing fails on a slow machine). Larger runs: SEARCH_SIZES=10000,100000,1000000
+# (the search goals are at 1M vectors), SCALE_DOCS, or each script's own flags. The
+# question, claim and conversation sets run on the bundled report, ingested offline into
+# $(BENCH_DATA); the shared sets of $(EVAL) are added where that folder exists, and its
+# NorQuAD articles corpus only with ARTICLES=1 (embedding its 1.2 MB with the default
+# embedder: an estimated 40 minutes more on 2 cores, not measured).
+EVAL ?= ../shared/eval
+BENCH_DATA ?= build/bench-data
+ARTICLES ?=
+SCALE_DOCS ?= 10000
+# This checkout's kilde, the code the bench scripts import, whichever the venv installed.
+BENCH_KILDE := $(BIN)/python -m ui.cli
+SEARCH_SIZES ?= 10000,100000
+REPORT_QUESTIONS := tests/data/report-questions.jsonl tests/data/norquad-unanswerable.jsonl \
+	$(wildcard $(EVAL)/dev.jsonl $(EVAL)/offtopic-dev.jsonl)
+REPORT_CLAIMS := tests/data/report-claims.jsonl tests/data/report-claims-holdout.jsonl
+NORQUAD := $(wildcard $(EVAL)/norquad-dev/questions.jsonl)
+ifneq ($(ARTICLES),)
+ifneq ($(NORQUAD),)
+ARTICLE_DATA := $(BENCH_DATA)/articles
+ARTICLE_QUESTIONS := --articles $(ARTICLE_DATA) --articles-sets $(NORQUAD) \
+	tests/data/norquad-unanswerable.jsonl $(wildcard $(EVAL)/offtopic-dev.jsonl) \
+	tests/data/report-questions.jsonl
+ARTICLE_CLAIMS := --articles $(ARTICLE_DATA) --articles-sets tests/data/norquad-claims.jsonl
+endif
+endif
+SKIPPED_ARTICLES := articles corpus skipped (make bench ARTICLES=1 adds it)
+NO_EVAL := $(EVAL)/norquad-dev not found: its sets and articles corpus skipped
+ARTICLE_NOTE := $(if $(NORQUAD),$(if $(ARTICLE_DATA),ingesting the articles corpus,$(SKIPPED_ARTICLES)),$(NO_EVAL))
+
+bench: install local
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
-	$(BIN)/python bench/ingest.py
+	@echo "== bench/ingest.py" && $(BIN)/python bench/ingest.py
+	@echo "== bench/scale.py" && $(BIN)/python bench/scale.py --docs $(SCALE_DOCS)
+	@echo "== bench/search.py" && $(BIN)/python bench/search.py --sizes $(SEARCH_SIZES)
+	@echo "== bench/summary.py" && $(BIN)/python bench/summary.py
+	@echo "== bench/page_image.py" && $(BIN)/python bench/page_image.py
+	@echo "== bench/answer.py" && $(BIN)/python bench/answer.py
+	rm -rf $(BENCH_DATA)
+	$(BENCH_KILDE) --data-dir $(BENCH_DATA)/report ingest --offline >/dev/null
+	@echo "bench: $(ARTICLE_NOTE)"
+	$(if $(ARTICLE_DATA),$(BENCH_KILDE) --data-dir $(ARTICLE_DATA) ingest --offline \
+		$(EVAL)/norquad-dev/docs >/dev/null)
+	@echo "== bench/conversations.py" && \
+		$(BIN)/python bench/conversations.py --data $(BENCH_DATA)/report
+	@echo "== bench/abstention.py" && $(BIN)/python bench/abstention.py \
+		--report $(BENCH_DATA)/report --report-sets $(REPORT_QUESTIONS) $(ARTICLE_QUESTIONS)
+	@echo "== bench/claims.py" && $(BIN)/python bench/claims.py \
+		--report $(BENCH_DATA)/report --report-sets $(REPORT_CLAIMS) $(ARTICLE_CLAIMS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .pytest_cache

@@ -12,7 +12,8 @@ Corpora (data folders made by `kilde ingest`):
   --articles DIR NorQuAD's development articles added as a folder to the report
                  (`kilde --data-dir DIR ingest ../shared/eval/norquad-dev/docs`)
 Question sets (JSON Lines, `evidence: []` for unanswerable questions) go with
-the corpus they are about: --report-sets and --articles-sets.
+the corpus they are about: --report-sets and --articles-sets. Without --articles
+only the report's corpus is measured (what `make bench` does on a fresh clone).
 
 Run from the repository root:
   .venv/bin/python bench/abstention.py --report R --articles A \\
@@ -212,19 +213,20 @@ def _quality(answerer: ExtractiveAnswerer, case: Case) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--report", type=Path, required=True)
-    parser.add_argument("--articles", type=Path, required=True)
+    parser.add_argument("--articles", type=Path, help="absent: the report's corpus alone")
     parser.add_argument("--report-sets", type=Path, nargs="+", required=True)
-    parser.add_argument("--articles-sets", type=Path, nargs="+", required=True)
+    parser.add_argument("--articles-sets", type=Path, nargs="*", default=[])
     parser.add_argument("-k", type=int, default=6)
     parser.add_argument("--fit", action="store_true", help="refit the relevance weights")
     parser.add_argument(
         "--grid", action="store_true", help="search the sentence weights on the tuning halves"
     )
     args = parser.parse_args()
-    all_cases = cases("report", args.report, args.report_sets, args.k) + cases(
-        "articles", args.articles, args.articles_sets, args.k
-    )
-    read_kinds([*args.report_sets, *args.articles_sets])
+    articles_sets = args.articles_sets if args.articles else []
+    all_cases = cases("report", args.report, args.report_sets, args.k)
+    if args.articles:
+        all_cases += cases("articles", args.articles, articles_sets, args.k)
+    read_kinds([*args.report_sets, *articles_sets])
     answerer = ExtractiveAnswerer(Analyzer())
     if args.grid:
         grid(answerer, [c for c in all_cases if c.item.split == "tune" and c.item.evidence])

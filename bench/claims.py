@@ -9,7 +9,8 @@ on the tuning halves (the chosen values are the defaults in assistant/claims.py)
 Corpora (data folders made by `kilde ingest`):
   --report DIR   the bundled report alone (`kilde --data-dir DIR ingest --offline`)
   --articles DIR NorQuAD's development articles added as a folder to the report
-Claim sets (JSON Lines, `type: claim`) go with the corpus they are about.
+Claim sets (JSON Lines, `type: claim`) go with the corpus they are about. Without
+--articles only the report's corpus is measured (what `make bench` does on a fresh clone).
 
 Run from the repository root:
   .venv/bin/python bench/claims.py --report R --articles A \\
@@ -109,13 +110,15 @@ def grid(tune: Sequence[Case]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--report", type=Path, required=True)
-    parser.add_argument("--articles", type=Path, required=True)
+    parser.add_argument("--articles", type=Path, help="absent: the report's corpus alone")
     parser.add_argument("--report-sets", type=Path, nargs="+", required=True)
-    parser.add_argument("--articles-sets", type=Path, nargs="+", required=True)
+    parser.add_argument("--articles-sets", type=Path, nargs="*", default=[])
     parser.add_argument("--grid", action="store_true", help="search the support thresholds")
     parser.add_argument("--matrices", action="store_true", help="print confusion matrices")
     args = parser.parse_args()
-    all_cases = cases(args.report, args.report_sets) + cases(args.articles, args.articles_sets)
+    all_cases = cases(args.report, args.report_sets)
+    if args.articles:
+        all_cases += cases(args.articles, args.articles_sets)
     if args.grid:
         defaults = {name: getattr(claims, name) for name in _TUNED}
         grid([c for c in all_cases if c.item.split == "tune"])

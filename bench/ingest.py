@@ -6,7 +6,9 @@ Generates a corpus of text PDFs with fpdf2, then measures, in one run:
   b. pypdf's extract_text in this process, to show what the sandbox costs;
   c. PyMuPDF's text extraction, if it is installed (`pip install -e '.[bench]'`);
   d. kilde's real Ingestor on the folder (fresh data dir, offline fetcher);
-  e. the same Ingestor run again on the same data dir, everything parsed already cached.
+  e. the same Ingestor run again on the same data dir, everything parsed already cached;
+  f. `kilde ingest --offline FOLDER` (no default sources, the hash embedder): parse,
+     chunk and index build, as a user runs it; its pages/s against b (goal: at least 0.5x).
 
 Prints a table of figures and exits. Run from the repository root:
 `.venv/bin/python bench/ingest.py [--docs 30] [--pages 12] [--out DIR]`.
@@ -25,10 +27,13 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _BENCH]
 sys.path.insert(0, str(_ROOT))
 
 import argparse  # noqa: E402
+import contextlib  # noqa: E402
+import io  # noqa: E402
+import os  # noqa: E402
 import random  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
-from collections.abc import Callable, Sequence  # noqa: E402
+from collections.abc import Callable, Iterator, Sequence  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 
 import pypdf  # noqa: E402
@@ -45,10 +50,12 @@ from ingest.loader import FileLoader  # noqa: E402
 from ingest.parse_cache import ParseCache  # noqa: E402
 from ingest.pdf import PdfParser  # noqa: E402
 from ingest.run import Ingestor, IngestSummary  # noqa: E402
+from ui import cli  # noqa: E402
 from ui.config import Config  # noqa: E402
 from ui.ingest_command import specs_from_arguments  # noqa: E402
 
 SEED = 2018
+GOAL_PDF_RATIO = 0.5  # kilde's PDF ingest at least half the pages/s of bare pypdf
 PAGE_CHARS = (1500, 2500)  # characters of body text per page: at least, at most
 
 NORWEGIAN = (
@@ -222,6 +229,46 @@ def ingest_folder(folder: Path, data_dir: Path, config: Config) -> tuple[float, 
     return time.perf_counter() - start, summary
 
 
+def ingest_env(data: Path, backend: str) -> dict[str, str]:
+    """The KILDE_* variables of one ingest: this data dir, no default sources."""
+    return {
+        "KILDE_PATHS__DATA_DIR": str(data),
+        "KILDE_CORPUS__SOURCES": "[]",
+        "KILDE_EMBEDDING__BACKEND": backend,
+    }
+
+
+@contextlib.contextmanager
+def environment(values: dict[str, str]) -> Iterator[None]:
+    before = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                del os.environ[name]
+            else:
+                os.environ[name] = value
+
+
+def kilde_ingest(data: Path, sources: Sequence[Path], backend: str = "hash") -> float:
+    """Seconds of `kilde --data-dir data ingest --offline sources...`, its output swallowed."""
+    output = io.StringIO()
+    arguments = ["--data-dir", str(data), "ingest", "--offline", *map(str, sources)]
+    with (
+        environment(ingest_env(data, backend)),
+        contextlib.redirect_stdout(output),
+        contextlib.redirect_stderr(output),
+    ):
+        start = time.perf_counter()
+        status = cli.main(arguments)
+        seconds = time.perf_counter() - start
+    if status != 0:
+        print(f"  note: kilde ingest exited {status}; last output:\n{output.getvalue()[-2000:]}")
+    return seconds
+
+
 def ingest_timing(seconds: float, summary: IngestSummary) -> Timing:
     bad = [r for r in summary.records if r.status != "ok"]
     if bad:
@@ -292,6 +339,7 @@ def run(folder: Path, data_parent: Path, docs: int, pages: int) -> list[Row]:
     data_dir = data_parent / "data"
     first = ingest_timing(*ingest_folder(folder, data_dir, config))
     second = ingest_timing(*ingest_folder(folder, data_dir, config))
+    command = Timing(kilde_ingest(data_parent / "data-cli", [folder]), docs * pages)
     workers = config.fetch.concurrency
     return [
         Row("generate corpus (fpdf2)", generated, f"{docs} PDFs, {size_mb:.1f} MB"),
@@ -304,7 +352,24 @@ def run(folder: Path, data_parent: Path, docs: int, pages: int) -> list[Row]:
             f"{workers} workers, offline, chunk size {config.chunk.size}",
         ),
         Row("e. Ingestor, cached", second, "same data dir: parse cache hits"),
+        Row("f. kilde ingest + index", command, "the CLI, hash embedder, fresh data dir"),
     ]
+
+
+def ratio_lines(rows: Sequence[Row]) -> list[str]:
+    """Pages/s of kilde's ingest (rows d and f) against bare pypdf in this process (row b)."""
+    timings = {row.label[0]: row.timing for row in rows}
+    raw = timings["b"]
+    lines = []
+    for key in ("d", "f"):
+        timing = timings[key]
+        if raw is None or timing is None:
+            continue
+        ratio = raw.seconds / timing.seconds  # the same pages: the ratio of the pages/s
+        met = "MET" if ratio >= GOAL_PDF_RATIO else "NOT MET"
+        goal = f"  goal >= {GOAL_PDF_RATIO}x: {met}" if key == "f" else ""
+        lines.append(f"pages/s, {key} / b: {ratio:.2f}x{goal}")
+    return lines
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -329,6 +394,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("\n".join(f"{name.ljust(width)}  {value}" for name, value in info))
     print()
     print(table(rows))
+    print()
+    print("\n".join(ratio_lines(rows)))
     print(f"\ntotal wall time {time.perf_counter() - started:.1f} s")
     return 0
 
