@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Protocol
 
 from index.chunk import Chunk
 from index.document import Document
@@ -24,6 +25,12 @@ from ingest.source import SourceRecord
 from ingest.targets import Target, linked_targets, raw_text_of, root_target
 
 
+class ChunkSink(Protocol):
+    """Takes each document's chunks as soon as they are made (to embed them meanwhile)."""
+
+    def add(self, chunks: Sequence[Chunk]) -> None: ...
+
+
 @dataclass(frozen=True)
 class Outcome:
     record: SourceRecord
@@ -40,6 +47,7 @@ class IngestSummary:
     notes: list[str] = field(default_factory=list)  # about the corpus folder
     parsed: int = 0  # files parsed in this run
     cached: int = 0  # files whose text came from the parse cache
+    embedded: int = 0  # texts embedded while reading (by the ChunkSink)
 
     def count(self, status: str) -> int:
         return sum(r.status == status for r in self.records)
@@ -56,6 +64,7 @@ class Ingestor:
         store: CorpusStore,
         progress: Progress,
         workers: int,
+        sink: ChunkSink | None = None,
     ) -> None:
         self._fetcher = fetcher
         self._loader = loader
@@ -64,6 +73,7 @@ class Ingestor:
         self._store = store
         self._progress = progress
         self._workers = workers
+        self._sink = sink
 
     def run(self, specs: Sequence[SourceSpec]) -> IngestSummary:
         earlier = _Earlier(self._store)
@@ -97,6 +107,8 @@ class Ingestor:
             pages = 0
             for target, future in zip(targets, futures, strict=True):
                 outcome = self._keep_earlier(target, future.result(), earlier)
+                if self._sink is not None:
+                    self._sink.add(outcome.chunks)
                 pages += outcome.record.pages or 0
                 # The bar counts documents and estimates the time left; pages so far beside.
                 bar.advance(f"{pages} pages; {outcome.record.id}")

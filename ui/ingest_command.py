@@ -51,6 +51,7 @@ def run_ingest(
         offline=offline,
         allow_private_hosts=allow_private_hosts,
         progress=TerminalProgress(),
+        model=model,
     )
     print(report(summary, store))
     if summary.count("ok") == 0:
@@ -75,14 +76,18 @@ def ingest_sources(
     offline: bool,
     allow_private_hosts: bool,
     progress: Progress,
+    model: Embedder | None = None,
 ) -> IngestSummary:
-    """Ingest the configured and earlier added sources, and those in `arguments`."""
+    """Ingest the configured and earlier added sources, and those in `arguments`; with a
+    `model`, each document is embedded as soon as it is read (the index build then finds
+    its vectors made)."""
     store = CorpusStore(config.data_dir)
     added, problems = specs_from_arguments(arguments)
     specs = [*config.corpus.sources, *(store.add(added) if added else store.added())]
     fetch = config.fetch
     if allow_private_hosts:
         fetch = fetch.model_copy(update={"allow_private_hosts": True})
+    prefetch = wiring.prefetch(config, model) if model is not None else None
     with (
         Fetcher(fetch, HttpCache(store.http_cache_dir), offline=offline) as fetcher,
         PdfParser.from_settings(config.parse) as pdf,
@@ -100,12 +105,22 @@ def ingest_sources(
             store=store,
             progress=progress,
             workers=fetch.concurrency,
+            sink=prefetch,
         )
-        summary = ingestor.run(specs)
+        try:
+            summary = ingestor.run(specs)
+        finally:
+            embedded = prefetch.close() if prefetch is not None else 0
     # Kept only if it was not refused: a later run (perhaps one allowed private hosts)
     # must not send a request someone typed into the URL box and the rules turned down.
     store.forget_added({r.url for r in summary.records if r.refused and r.url})
-    return replace(summary, records=[*summary.records, *problems])
+    notes = summary.notes
+    if prefetch is not None and prefetch.error is not None:
+        notes = [
+            *notes,
+            f"embedding while reading stopped ({prefetch.error}); the index build embeds the rest",
+        ]
+    return replace(summary, records=[*summary.records, *problems], notes=notes, embedded=embedded)
 
 
 def build_index(config: Config, store: CorpusStore, model: Embedder, *, progress: Progress) -> str:
@@ -174,4 +189,6 @@ def report(summary: IngestSummary, store: CorpusStore) -> str:
         + f"; corpus in {store.root}"
     )
     lines.append(f"files: {summary.parsed} parsed now, {summary.cached} read from the parse cache")
+    if summary.embedded:
+        lines.append(f"embedded while reading: {summary.embedded} texts")
     return "\n".join(lines)

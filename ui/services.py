@@ -216,19 +216,20 @@ class AppServices:
             self._ingesting.release()
 
     def _ingest_and_index(self, arguments: list[str], *, offline: bool, progress: Progress) -> str:
+        try:
+            model = self.searcher().embedder
+        except KildeIndexError:
+            model = wiring.embedder(self.config)  # the first index
         summary = ingest_sources(
             self.config,
             arguments,
             offline=offline,
             allow_private_hosts=self.config.fetch.allow_private_hosts,
             progress=progress,
+            model=model,
         )
         text = report(summary, self._store)
         if summary.count("ok"):
-            try:
-                model = self.searcher().embedder
-            except KildeIndexError:
-                model = wiring.embedder(self.config)  # the first index
             text += "\n" + build_index(self.config, self._store, model, progress=progress)
         return text
 

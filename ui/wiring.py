@@ -19,6 +19,7 @@ from index.directory import IndexDirectory
 from index.embedder import Embedder
 from index.embedders import make_embedder
 from index.embedding_cache import EmbeddingCache
+from index.prefetch import EmbeddingPrefetch
 from index.progress import Progress
 from index.search import HybridSearcher
 from ui.config import Config
@@ -32,10 +33,21 @@ def embedder(config: Config) -> Embedder:
     return make_embedder(config.embedding)
 
 
+def embedding_cache(config: Config) -> EmbeddingCache:
+    return EmbeddingCache(config.data_dir / "embeddings.sqlite")
+
+
+def prefetch(config: Config, model: Embedder) -> EmbeddingPrefetch:
+    """Embeds what an ingest reads while it reads (see index/prefetch.py)."""
+    return EmbeddingPrefetch(
+        model, embedding_cache(config), sentence_views=config.index.sentence_views
+    )
+
+
 def builder(config: Config, model: Embedder, progress: Progress | None = None) -> IndexBuilder:
     return IndexBuilder(
         model,
-        EmbeddingCache(config.data_dir / "embeddings.sqlite"),
+        embedding_cache(config),
         index_directory(config),
         exact_max=config.index.exact_max,
         sentence_views=config.index.sentence_views,

@@ -1,0 +1,83 @@
+"""Embedding while the ingest still reads: each document's views go into the embedding
+cache as soon as the document is chunked, so parsing and embedding overlap and the index
+build finds the vectors made. One background thread; the queue is bounded, so a slow
+embedder holds the reading back instead of filling memory."""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Sequence
+
+from index.chunk import Chunk
+from index.embedder import Embedder
+from index.embedding_cache import EmbeddingCache, embed_with_cache
+from index.views import chunk_views
+
+_QUEUED_DOCUMENTS = 64
+
+
+class EmbeddingPrefetch:
+    def __init__(
+        self,
+        embedder: Embedder,
+        cache: EmbeddingCache,
+        *,
+        sentence_views: bool,
+        batch_size: int = 32,
+    ) -> None:
+        self._embedder = embedder
+        self._cache = cache
+        self._sentence_views = sentence_views
+        self._batch_size = batch_size
+        self._queue: queue.Queue[list[str] | None] = queue.Queue(maxsize=_QUEUED_DOCUMENTS)
+        self.embedded = 0  # texts embedded here (the rest were cached already)
+        self.error: Exception | None = None  # what stopped it; the index build does the rest
+        self._thread = threading.Thread(target=self._run, name="kilde-embed", daemon=True)
+        self._thread.start()
+
+    def add(self, chunks: Sequence[Chunk]) -> None:
+        """Embed the views of these chunks (one document's), in the background."""
+        if chunks and self.error is None:
+            self._queue.put(chunk_views(chunks, sentences=self._sentence_views).texts)
+
+    def close(self) -> int:
+        """Wait for what was added; returns how many texts were embedded."""
+        self._queue.put(None)
+        self._thread.join()
+        return self.embedded
+
+    def __enter__(self) -> EmbeddingPrefetch:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def _run(self) -> None:
+        pending: list[str] = []
+        while True:
+            texts = self._queue.get()
+            if texts is not None:
+                pending.extend(texts)
+            # Small documents are gathered into full batches; whatever waits is embedded
+            # when nothing else is queued, or at the end.
+            if pending and (texts is None or len(pending) >= self._batch_size or self._idle()):
+                self._embed(pending)
+                pending = []
+            if texts is None:
+                return
+
+    def _idle(self) -> bool:
+        return self._queue.empty()
+
+    def _embed(self, texts: list[str]) -> None:
+        if self.error is not None:
+            return
+        try:
+            _, made = embed_with_cache(
+                self._embedder, self._cache, texts, batch_size=self._batch_size
+            )
+        except Exception as error:  # reported by the ingest; the index build retries
+            self.error = error
+            return
+        self.embedded += made

@@ -1,0 +1,78 @@
+"""Documents are embedded while the ingest still reads, so the index build finds them made."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from index.chunk import Chunk
+from index.embedder import HashEmbedder, Vectors
+from index.embedding_cache import EmbeddingCache
+from index.prefetch import EmbeddingPrefetch
+from index.views import chunk_views
+from ui.cli import main
+
+
+def _chunks(doc: str, count: int) -> list[Chunk]:
+    chunks = []
+    for n in range(count):
+        text = (
+            f"Dokument {doc} del {n} handler om klynger og innovasjon i regionen. "
+            f"Del {n} av {doc} nevner også bioøkonomi og skogbruk som satsinger."
+        )
+        chunks.append(Chunk(f"{doc}:p1:{n}", doc, 1, 0, len(text), text, "no"))
+    return chunks
+
+
+def test_every_view_of_what_was_added_is_in_the_cache_after_close(tmp_path: Path) -> None:
+    cache = EmbeddingCache(tmp_path / "embeddings.sqlite")
+    embedder = HashEmbedder()
+    documents = [_chunks(doc, 7) for doc in ("a", "b", "c")]
+    with EmbeddingPrefetch(embedder, cache, sentence_views=True, batch_size=8) as prefetch:
+        for chunks in documents:
+            prefetch.add(chunks)
+    texts = [t for chunks in documents for t in chunk_views(chunks).texts]
+    assert prefetch.error is None
+    assert prefetch.embedded == len(set(texts))
+    assert len(cache.get(embedder.name, texts)) == len(set(texts))
+
+
+class _FailingEmbedder(HashEmbedder):
+    """An embedder that runs out of memory: what a real one may do on a small machine."""
+
+    def embed_passages(self, texts: Sequence[str]) -> Vectors:
+        raise MemoryError("no room for the model's activations")
+
+
+def test_an_embedder_that_fails_stops_the_prefetch_and_says_why(tmp_path: Path) -> None:
+    prefetch = EmbeddingPrefetch(
+        _FailingEmbedder(), EmbeddingCache(tmp_path / "e.sqlite"), sentence_views=False
+    )
+    prefetch.add(_chunks("a", 3))
+    assert prefetch.close() == 0
+    assert isinstance(prefetch.error, MemoryError)
+
+
+def test_the_ingest_embeds_while_it_reads_and_the_build_finds_it_done(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "notater"
+    folder.mkdir()
+    for n in range(5):
+        (folder / f"notat-{n}.md").write_text(
+            f"# Notat {n}\n\nRegion {n} satser på havbruk og batterier i strategien sin. "
+            f"Klynge {n} samarbeider med universitetet om innovasjon.\n"
+        )
+    config = tmp_path / "kilde.toml"
+    config.write_text('[corpus]\nsources = []\n[embedding]\nbackend = "hash"\n')
+    data = ["--config", str(config), "--data-dir", str(tmp_path / "data")]
+    assert main([*data, "ingest", "--offline", str(folder)]) == 0
+    out = capsys.readouterr().out
+    early = re.search(r"embedded while reading: (\d+) texts", out)
+    built = re.search(r"(\d+) vectors \((\d+) embedded now", out)
+    assert early and built, out
+    assert int(early[1]) > 0
+    assert built[2] == "0"  # all made while reading
