@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Sequence
@@ -16,8 +17,9 @@ from index.directory import IndexDirectory
 from index.document import Document
 from index.embedder import Embedder
 from index.embedding_cache import EmbeddingCache, embed_with_cache
+from index.errors import KildeIndexError
 from index.lexical import LexicalIndex
-from index.manifest import EmbedderInfo, Manifest
+from index.manifest import FORMAT, EmbedderInfo, Manifest, read_manifest
 from index.progress import Progress
 from index.sections import section_headings
 from index.vector_store import FaissStore, StorePlan
@@ -31,6 +33,7 @@ class BuildReport:
     vectors: int
     embedded: int  # vectors computed now; the rest came from the cache
     store: str
+    unchanged: bool = False  # nothing it is built from changed: the current version stays
 
 
 class IndexBuilder:
@@ -55,14 +58,21 @@ class IndexBuilder:
         self._compounds = compounds
         self._chunker = chunker or {}
 
-    def build(self, documents: Sequence[Document], chunks: Sequence[Chunk]) -> BuildReport:
-        """Embed what is not cached, index, and publish a new version."""
+    def build(
+        self, documents: Sequence[Document], chunks: Sequence[Chunk], *, force: bool = False
+    ) -> BuildReport:
+        """Embed what is not cached, index, and publish a new version (unless the current
+        one was built from the same documents, chunks and settings, and not `force`)."""
+        questions = bank()
+        inputs = self._inputs(documents, chunks, questions)
+        same = None if force else self._current_if_built_from(inputs)
+        if same is not None:
+            return same
         views = chunk_views(chunks, sentences=self._sentence_views)
         vectors, embedded = embed_with_cache(
             self._embedder, self._cache, views.texts, progress=self._progress
         )
         plan = StorePlan.for_size(len(vectors), self._exact_max)
-        questions = bank()
         vectors_of_bank = embed_queries(self._embedder, self._cache, [q for _, q in questions])
 
         def write(folder: Path) -> Manifest:
@@ -93,10 +103,47 @@ class IndexBuilder:
                 },
                 created_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                 calibration=calibration,
+                inputs=inputs,
             )
 
         folder = self._directory.publish(write)
         return BuildReport(folder, len(chunks), len(vectors), embedded, plan.kind)
+
+    def _inputs(
+        self,
+        documents: Sequence[Document],
+        chunks: Sequence[Chunk],
+        questions: Sequence[tuple[str, str]],
+    ) -> str:
+        digest = hashlib.sha256()
+        settings = {
+            "format": FORMAT,
+            "embedder": [self._embedder.name, self._embedder.dim],
+            "exact_max": self._exact_max,
+            "sentence_views": self._sentence_views,
+            "compounds": self._compounds,
+            "chunker": self._chunker,
+            "bank": list(questions),
+        }
+        digest.update(json.dumps(settings, sort_keys=True).encode())
+        for document in documents:
+            digest.update(json.dumps(document.to_json(), sort_keys=True).encode())
+        for chunk in chunks:
+            digest.update(json.dumps(chunk.to_json(), sort_keys=True).encode())
+        return digest.hexdigest()
+
+    def _current_if_built_from(self, inputs: str) -> BuildReport | None:
+        try:
+            folder = self._directory.current()
+            manifest = read_manifest(folder)
+        except (KildeIndexError, OSError, ValueError, TypeError, KeyError):
+            return None  # none, or unreadable: build anew
+        if manifest.inputs != inputs or manifest.format != FORMAT:
+            return None
+        counts = manifest.counts
+        return BuildReport(
+            folder, counts["chunks"], counts["vectors"], 0, manifest.store["kind"], True
+        )
 
 
 def _write_chunks(folder: Path, documents: Sequence[Document], chunks: Sequence[Chunk]) -> None:

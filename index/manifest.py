@@ -33,6 +33,9 @@ class Manifest:
     calibration: Calibration = UNCALIBRATED
     files: dict[str, str] = field(default_factory=dict)  # relative path -> sha256
     format: int = FORMAT
+    # A digest of everything the version was built from (index/builder.py): an ingest
+    # that changed none of it publishes nothing new.
+    inputs: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -76,3 +76,28 @@ def test_the_ingest_embeds_while_it_reads_and_the_build_finds_it_done(
     assert early and built, out
     assert int(early[1]) > 0
     assert built[2] == "0"  # all made while reading
+
+
+def test_an_ingest_that_changed_nothing_publishes_nothing_new(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from index.directory import IndexDirectory
+
+    note = tmp_path / "notat.md"
+    note.write_text("# Notat\n\nJämtland satser på reiseliv og skogbruk i sin strategi.\n")
+    config = tmp_path / "kilde.toml"
+    config.write_text('[corpus]\nsources = []\n[embedding]\nbackend = "hash"\n')
+    data = tmp_path / "data"
+    run = ["--config", str(config), "--data-dir", str(data), "ingest", "--offline"]
+    assert main([*run, str(note)]) == 0
+    first = IndexDirectory(data / "index").current()
+    capsys.readouterr()
+    assert main(run) == 0
+    assert "index: unchanged (1 chunks" in capsys.readouterr().out
+    assert IndexDirectory(data / "index").current() == first
+    assert main([*run, "--rebuild"]) == 0  # asked for: built again
+    assert IndexDirectory(data / "index").current() != first
+    note.write_text("# Notat\n\nJämtland satser på reiseliv, skogbruk og havbruk.\n")
+    rebuilt = IndexDirectory(data / "index").current()
+    assert main(run) == 0  # the note changed: a new version
+    assert IndexDirectory(data / "index").current() != rebuilt

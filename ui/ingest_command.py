@@ -57,7 +57,7 @@ def run_ingest(
     if summary.count("ok") == 0:
         print("kilde: nothing could be ingested; see the reasons above", file=sys.stderr)
         return 1
-    print(build_index(config, store, model, progress=TerminalProgress()))
+    print(build_index(config, store, model, progress=TerminalProgress(), force=rebuild))
     failed = summary.count("failed") + summary.count("skipped")
     return 1 if strict and failed else 0
 
@@ -123,9 +123,18 @@ def ingest_sources(
     return replace(summary, records=[*summary.records, *problems], notes=notes, embedded=embedded)
 
 
-def build_index(config: Config, store: CorpusStore, model: Embedder, *, progress: Progress) -> str:
-    """Embed what is new and publish a new index version; returns a one-line summary."""
-    built = wiring.builder(config, model, progress).build(store.documents(), store.chunks())
+def build_index(
+    config: Config, store: CorpusStore, model: Embedder, *, progress: Progress, force: bool = False
+) -> str:
+    """Embed what is new and publish a new index version (if anything changed, or `force`);
+    returns a one-line summary."""
+    builder = wiring.builder(config, model, progress)
+    built = builder.build(store.documents(), store.chunks(), force=force)
+    if built.unchanged:
+        return (
+            f"index: unchanged ({built.chunks} chunks, {built.vectors} vectors): nothing it is "
+            f"built from changed; version {built.folder.name} stays"
+        )
     return (
         f"index: {built.chunks} chunks, {built.vectors} vectors ({built.embedded} embedded now, "
         f"the rest cached), {built.store} search with {model.name}"
