@@ -66,12 +66,15 @@ class CorpusStore:
         records: Sequence[SourceRecord],
         documents: Sequence[Document],
         chunks: Sequence[Chunk],
+        chunking: dict[str, int] | None = None,
     ) -> list[str]:
         """Documents and chunks first, the source list last: it marks a complete corpus.
-        Returns notes on what was found in the copies folder and left alone."""
+        `chunking`: the chunker's settings, so a later run knows whether the chunks it
+        finds here are the ones it would make. Returns notes on what was found in the
+        copies folder and left alone."""
         folder = self.root / "documents"
         for document in documents:
-            write_atomic(folder / f"{document.id}.json", _dumps(document.to_json()))
+            _write_if_changed(folder / f"{document.id}.json", _dumps(document.to_json()))
         keep = {f"{d.id}.json" for d in documents}
         for stale in folder.glob("*.json"):
             if stale.name not in keep:
@@ -79,8 +82,17 @@ class CorpusStore:
         notes = self._drop_stale_copies({Path(d.path).name for d in documents if d.path})
         lines = "".join(json.dumps(c.to_json(), ensure_ascii=False) + "\n" for c in chunks)
         write_atomic(self.root / "chunks.jsonl", lines.encode("utf-8"))
+        write_atomic(self.root / "chunking.json", _dumps(chunking or {}))
         write_atomic(self.root / "sources.json", _dumps([r.to_json() for r in records]))
         return notes
+
+    def chunking(self) -> dict[str, int] | None:
+        """The chunker settings the corpus was chunked with (None: not known)."""
+        try:
+            found = json.loads((self.root / "chunking.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        return found if isinstance(found, dict) and found else None
 
     def _drop_stale_copies(self, copies: set[str]) -> list[str]:
         """Remove copies of sources no longer in the corpus. Only files kilde could have
@@ -211,3 +223,13 @@ def _added_specs(items: object) -> list[SourceSpec]:
                 f"source {number}: {where + ': ' if where else ''}{problem['msg']}"
             ) from error
     return specs
+
+
+def _write_if_changed(path: Path, data: bytes) -> None:
+    # Most documents of a re-run are as they were: reading is cheaper than a synced write.
+    try:
+        if path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    write_atomic(path, data)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
 from index.chunk import Chunk
-from index.document import Document
+from index.document import Document, Page
 from index.language import detect_language
 from index.progress import Progress
 from ingest.chunker import Chunker
@@ -38,6 +39,7 @@ class Outcome:
     chunks: tuple[Chunk, ...] = ()
     links: tuple[Target, ...] = ()
     dropped: tuple[DroppedLink, ...] = ()
+    fresh: bool = True  # its chunks were made in this run (not taken from the last one)
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,8 @@ class Ingestor:
         self._sink = sink
 
     def run(self, specs: Sequence[SourceSpec]) -> IngestSummary:
-        earlier = _Earlier(self._store)
+        chunking = asdict(self._chunker)
+        earlier = _Earlier(self._store, same_chunking=self._store.chunking() == chunking)
         removed = self._store.removed()  # by the user: not taken again
         wanted = [t for t in _unique([root_target(s) for s in specs]) if not _among(t, removed)]
         roots = self._obtain_all("sources", wanted, earlier)
@@ -88,7 +91,7 @@ class Ingestor:
         documents = [o.document for o in outcomes if o.document is not None]
         chunks = [c for o in outcomes for c in o.chunks]
         records = [o.record for o in outcomes]
-        notes = self._store.write(records, documents, chunks) if documents else []
+        notes = self._store.write(records, documents, chunks, chunking) if documents else []
         dropped = [d for o in roots for d in o.dropped]
         parsed, cached = self._loader.counts
         return IngestSummary(
@@ -102,12 +105,12 @@ class Ingestor:
             self._progress.bar(label, len(targets)) as bar,
             ThreadPoolExecutor(max_workers=self._workers) as pool,
         ):
-            futures = [pool.submit(self._obtain, t) for t in targets]
+            futures = [pool.submit(self._obtain, t, earlier) for t in targets]
             outcomes = []
             pages = 0
             for target, future in zip(targets, futures, strict=True):
                 outcome = self._keep_earlier(target, future.result(), earlier)
-                if self._sink is not None:
+                if self._sink is not None and outcome.fresh:
                     self._sink.add(outcome.chunks)
                 pages += outcome.record.pages or 0
                 # The bar counts documents and estimates the time left; pages so far beside.
@@ -115,15 +118,15 @@ class Ingestor:
                 outcomes.append(outcome)
         return outcomes
 
-    def _obtain(self, target: Target) -> Outcome:
+    def _obtain(self, target: Target, earlier: _Earlier) -> Outcome:
         """The outcome for one source; never raises, so one bad source cannot stop the run."""
         try:
-            return self._obtain_unguarded(target)
+            return self._obtain_unguarded(target, earlier)
         except Exception as error:  # reported in the record and the summary, not swallowed
             reason = " ".join(f"{type(error).__name__}: {error}".split())
             return Outcome(_replace(_record(target), error=f"unexpected error: {reason}"))
 
-    def _obtain_unguarded(self, target: Target) -> Outcome:
+    def _obtain_unguarded(self, target: Target, earlier: _Earlier) -> Outcome:
         base = _record(target)
         path, content_type = target.path, None
         if target.url is not None:
@@ -148,23 +151,32 @@ class Ingestor:
             return Outcome(_replace(base, status="skipped", error=str(error)))
         except IngestError as error:
             return Outcome(_replace(base, status="failed", error=str(error)))
-        return self._build(target, base, loaded, path)
+        return self._build(target, base, loaded, path, earlier)
 
-    def _build(self, target: Target, base: SourceRecord, loaded: Loaded, path: Path) -> Outcome:
+    def _build(
+        self, target: Target, base: SourceRecord, loaded: Loaded, path: Path, earlier: _Earlier
+    ) -> Outcome:
         spec = target.spec
         title, title_from = _title(target, loaded, path)
         copy = self._store.keep_copy(target.id, path, loaded.kind)
-        text = "\n".join(p.text for p in loaded.parsed.pages)
+        pages = loaded.parsed.pages
+        # Text read and chunked the same way in an earlier run is not detected or chunked
+        # again (most of the time of a run over an unchanged corpus).
+        before = earlier.same_text(target.id, pages)
+        lang = (spec.lang if spec and spec.lang else None) or (
+            before[0].lang if before else detect_language("\n".join(p.text for p in pages))
+        )
         document = Document(
             id=target.id,
             title=title,
             url=target.url,
             path=str(copy),
             kind=loaded.kind,
-            lang=(spec.lang if spec and spec.lang else None) or detect_language(text),
-            pages=loaded.parsed.pages,
+            lang=lang,
+            pages=pages,
         )
-        chunks = tuple(self._chunker.chunk(document))
+        reused = before[1] if before and before[0].lang == lang else ()
+        chunks = reused or tuple(self._chunker.chunk(document))
         record = _replace(
             base,
             title=title,
@@ -183,7 +195,9 @@ class Ingestor:
         links, dropped = (
             ((), ()) if not (spec and spec.follow_links) else self._links_of(document, loaded.raw)
         )
-        return Outcome(record, document if chunks else None, chunks, links, dropped)
+        return Outcome(
+            record, document if chunks else None, chunks, links, dropped, fresh=not reused
+        )
 
     def _keep_earlier(self, target: Target, outcome: Outcome, earlier: _Earlier) -> Outcome:
         """A source that was in the corpus and cannot be read now keeps its earlier copy.
@@ -213,9 +227,9 @@ class Ingestor:
         )
         spec = target.spec
         if not (spec and spec.follow_links):
-            return Outcome(kept, document, chunks)
+            return Outcome(kept, document, chunks, fresh=False)
         links, dropped = self._links_of(document, _copy_bytes(document))
-        return Outcome(kept, document, chunks, links, dropped)
+        return Outcome(kept, document, chunks, links, dropped, fresh=False)
 
     def _recopied(self, document: Document) -> Document:
         """The document with its files/ copy named as copies are named now (HTML as text)."""
@@ -239,19 +253,33 @@ _KEPT_PREFIX = "could not read it now ("
 
 
 class _Earlier:
-    """The corpus the previous run left, read on first need (only when a source failed).
+    """The corpus the previous run left, read on first need (a source failed, or one was
+    read again); thread-safe. An unreadable earlier corpus counts as empty: this run
+    replaces it."""
 
-    An unreadable earlier corpus counts as empty: this run replaces it.
-    """
-
-    def __init__(self, store: CorpusStore) -> None:
+    def __init__(self, store: CorpusStore, *, same_chunking: bool) -> None:
         self._store = store
+        self._same_chunking = same_chunking
         self._found: dict[str, tuple[SourceRecord, Document, tuple[Chunk, ...]]] | None = None
+        self._lock = threading.Lock()
 
     def ok(self, doc_id: str) -> tuple[SourceRecord, Document, tuple[Chunk, ...]] | None:
-        if self._found is None:
-            self._found = self._read()
+        with self._lock:
+            if self._found is None:
+                self._found = self._read()
         return self._found.get(doc_id)
+
+    def same_text(
+        self, doc_id: str, pages: tuple[Page, ...]
+    ) -> tuple[Document, tuple[Chunk, ...]] | None:
+        """The earlier document and chunks of `doc_id` if its pages read as they did and
+        chunking is as it was."""
+        if not self._same_chunking or not self._store.exists():
+            return None
+        found = self.ok(doc_id)
+        if found is None or found[1].pages != pages:
+            return None
+        return found[1], found[2]
 
     def _read(self) -> dict[str, tuple[SourceRecord, Document, tuple[Chunk, ...]]]:
         try:

@@ -111,8 +111,9 @@ def test_build_publish_and_search_with_filters(tmp_path: Path) -> None:
 def test_a_second_build_embeds_only_new_text(tmp_path: Path) -> None:
     docs, chunks = _corpus()
     first = _build(tmp_path).build(docs, chunks)
-    again = _build(tmp_path).build(docs, chunks)
+    again = _build(tmp_path).build(docs, chunks, force=True)  # built again, from the cache
     assert first.embedded == first.vectors and again.embedded == 0
+    assert again.folder != first.folder
     extra = Document(
         "new", "New", None, None, "text", "en", (Page(1, "A brand new page of text."),)
     )
@@ -140,7 +141,8 @@ def test_a_flipped_byte_is_refused_before_faiss_reads_it(tmp_path: Path) -> None
 
 def test_old_versions_are_pruned_and_current_is_the_newest(tmp_path: Path) -> None:
     docs, chunks = _corpus()
-    folders = [_build(tmp_path).build(docs, chunks).folder for _ in range(4)]
+    # Forced: the same corpus would otherwise keep the version it has.
+    folders = [_build(tmp_path).build(docs, chunks, force=True).folder for _ in range(4)]
     directory = IndexDirectory(tmp_path / "index")
     assert directory.current() == folders[-1]
     assert sorted(p.name for p in directory.versions.iterdir()) == sorted(
@@ -176,7 +178,8 @@ def test_a_killed_writer_leaves_the_previous_index_usable(tmp_path: Path) -> Non
     assert directory.open()[0] == before
     assert HybridSearcher.open(directory, HashEmbedder()).search("networks", 1)
     assert list((tmp_path / "index").glob(".building-*"))
-    _build(tmp_path).build(docs, chunks)  # the next writer takes the lock and cleans up
+    # The next writer takes the lock and cleans up.
+    _build(tmp_path).build(docs, chunks, force=True)
     assert not list((tmp_path / "index").glob(".building-*"))
 
 
@@ -204,7 +207,7 @@ def test_readers_always_see_a_complete_version_while_a_writer_publishes(tmp_path
     for _ in range(8):
         if time.monotonic() > deadline:
             break
-        _build(tmp_path).build(docs, chunks)
+        _build(tmp_path).build(docs, chunks, force=True)
     stop.set()
     for thread in readers:
         thread.join(timeout=10)

@@ -101,3 +101,30 @@ def test_an_ingest_that_changed_nothing_publishes_nothing_new(
     rebuilt = IndexDirectory(data / "index").current()
     assert main(run) == 0  # the note changed: a new version
     assert IndexDirectory(data / "index").current() != rebuilt
+
+
+def test_earlier_chunks_are_kept_only_while_the_text_and_the_chunking_are_the_same(
+    tmp_path: Path,
+) -> None:
+    from ingest.corpus import CorpusStore
+
+    note = tmp_path / "notat.md"
+    sentences = [f"Region {n} satser på havbruk og batterier i strategien sin." for n in range(30)]
+    note.write_text("# Notat\n\n" + " ".join(sentences) + "\n")
+    data = tmp_path / "data"
+
+    def ingest(size: int) -> list[str]:
+        config = tmp_path / f"kilde-{size}.toml"
+        config.write_text(
+            f'[corpus]\nsources = []\n[embedding]\nbackend = "hash"\n[chunk]\nsize = {size}\n'
+        )
+        run = ["--config", str(config), "--data-dir", str(data), "ingest", "--offline"]
+        assert main([*run, str(note)]) == 0
+        return [c.text for c in CorpusStore(data).chunks()]
+
+    first = ingest(500)
+    assert ingest(500) == first
+    smaller = ingest(200)  # another chunking: chunked anew
+    assert len(smaller) > len(first) and max(len(c) for c in smaller) <= 200
+    note.write_text("# Notat\n\n" + " ".join(sentences[:10]) + " Nå også romfart.\n")
+    assert any("romfart" in c for c in ingest(200))  # another text: chunked anew
