@@ -16,6 +16,7 @@ Codes: "no" (bokmål or nynorsk; `norwegian_variety` tells which), "en", "da",
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import cache, lru_cache
 from typing import Any
 
@@ -62,13 +63,36 @@ def _short_variety(sample: str) -> str | None:
     return _measured_variety(sample)
 
 
-def _measured_variety(sample: str) -> str | None:
+def detect_languages(texts: Sequence[str], *, default: str = "und") -> list[str]:
+    """`detect_language` of each text, measured in parallel: the passages of a document
+    (its language told passage by passage took half the time of ingesting a PDF)."""
+    samples = [text[:_SAMPLE] for text in texts]
+    measured = [i for i, sample in enumerate(samples) if _says_enough(sample)]
+    values = _detector().compute_language_confidence_values_in_parallel(
+        [samples[i] for i in measured]
+    )
+    found = [default] * len(texts)
+    for i, confidences in zip(measured, values, strict=True):
+        variety = _judged(confidences)
+        if variety is not None:
+            found[i] = "no" if variety in ("nb", "nn") else variety
+    return found
+
+
+def _says_enough(sample: str) -> bool:
     # Names and numbers alone ("Seville 2018", "OECD") say nothing of the language.
-    if len(_LOWER_WORD.findall(sample)) < 2:
+    return len(_LOWER_WORD.findall(sample)) >= 2
+
+
+def _measured_variety(sample: str) -> str | None:
+    if not _says_enough(sample):
         return None
+    return _judged(_detector().compute_language_confidence_values(sample))
+
+
+def _judged(confidences: Any) -> str | None:
     scores = {
-        _CODES[c.language.name]: c.value * _PRIOR[_CODES[c.language.name]]
-        for c in _detector().compute_language_confidence_values(sample)
+        _CODES[c.language.name]: c.value * _PRIOR[_CODES[c.language.name]] for c in confidences
     }
     if not scores or max(scores.values()) <= 0:
         return None

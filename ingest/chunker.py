@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from index.chunk import Chunk
 from index.document import Document, Page
-from index.language import detect_language
+from index.language import detect_languages
 from index.sentences import split_sentences
 
 
@@ -30,15 +30,11 @@ class Chunker:
             )
 
     def chunk(self, document: Document) -> list[Chunk]:
-        chunks: list[Chunk] = []
-        for page in document.pages:
-            chunks.extend(self._chunk_page(document, page))
-        return chunks
-
-    def _chunk_page(self, document: Document, page: Page) -> list[Chunk]:
-        units = [
-            piece for span in split_sentences(page.text) for piece in self._fit(page.text, span)
-        ]
+        spans = [(page, span) for page in document.pages for span in self._page_spans(page)]
+        texts = [page.text[start:end] for page, (start, end) in spans]
+        # Each chunk's own language (a Norwegian report quotes English slides), all of a
+        # document's told at once.
+        langs = detect_languages(texts, default=document.lang)
         return [
             Chunk(
                 id=Chunk.make_id(document.id, page.number, start, end),
@@ -46,11 +42,17 @@ class Chunker:
                 page=page.number,
                 start=start,
                 end=end,
-                text=page.text[start:end],
-                lang=detect_language(page.text[start:end], default=document.lang),
+                text=text,
+                lang=lang,
             )
-            for start, end in self.windows(units)
+            for (page, (start, end)), text, lang in zip(spans, texts, langs, strict=True)
         ]
+
+    def _page_spans(self, page: Page) -> list[tuple[int, int]]:
+        units = [
+            piece for span in split_sentences(page.text) for piece in self._fit(page.text, span)
+        ]
+        return self.windows(units)
 
     def windows(self, units: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """Greedy packing of consecutive units (sentence spans) into windows."""

@@ -41,3 +41,18 @@ def test_report_is_norwegian(report_text: str) -> None:
 
 def test_default_is_used_when_unclear() -> None:
     assert detect_language("OECD 2018", default="en") == "en"
+
+
+def test_languages_told_together_are_those_told_one_by_one() -> None:
+    from index.language import detect_language, detect_languages
+
+    texts = [
+        "Regionen satser på havbruk og batterier i strategien sin.",
+        "The region invests in aquaculture and batteries in its strategy.",
+        "Fylket vil satse på reiseliv og kultur i åra som kjem.",
+        "Seville 2018",  # too little to go on: the default
+        "",
+        "Regionen satsar på batterier och vattenbruk i sin strategi.",
+    ]
+    assert detect_languages(texts, default="x") == [detect_language(t, default="x") for t in texts]
+    assert detect_languages(texts, default="x")[:4] == ["no", "en", "no", "x"]
