@@ -449,10 +449,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         end_to_end = run_end_to_end(data_dir, args.e2e_rounds, args.max_tokens)
         section("c. llama-cpp end to end (for information)", end_to_end_lines(end_to_end))
     section("goals", goal_lines(extractive, ttft))
-    print(
-        f"\ntotal wall time {time.perf_counter() - started:.1f} s; "
-        f"load average {report.load_average()}"
-    )
+    report.print_total(started)
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import platform
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -61,3 +62,8 @@ def aligned(lines: Sequence[tuple[str, ...]], right: set[int]) -> list[str]:
 
 def _memory_gib() -> float:
     return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+
+
+def print_total(started: float) -> None:
+    """The last line of every benchmark: how long it ran, and how busy the machine was."""
+    print(f"\ntotal wall time {time.perf_counter() - started:.1f} s; load average {load_average()}")

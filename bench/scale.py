@@ -394,10 +394,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             section(
                 "f. re-ingest of an unchanged corpus (hash embedder)", reingest(scratch, args.docs)
             )
-    print(
-        f"\ntotal wall time {time.perf_counter() - started:.1f} s; "
-        f"load average {report.load_average()}"
-    )
+    report.print_total(started)
     return 0
 
 

@@ -595,10 +595,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             hybrid_lines(hybrid, args.threads),
         )
     section("goals", goal_lines(results, hybrid, args.threads))
-    print(
-        f"\ntotal wall time {time.perf_counter() - started:.1f} s; "
-        f"load average {report.load_average()}"
-    )
+    report.print_total(started)
     return 0
 
 
