@@ -8,6 +8,7 @@ from functools import cached_property
 from typing import Any
 
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
+_JOINER = re.compile(r"[-'’]")
 _LANGUAGES = {"no": "norwegian", "en": "english"}
 # A compound part shorter than this is more often a coincidence than a word.
 _MIN_PART = 4
@@ -38,6 +39,10 @@ class Analyzer:
     def __init__(self, vocabulary: Iterable[str] = (), *, compounds: bool = True) -> None:
         self.vocabulary = frozenset(vocabulary)
         self.compounds = compounds
+        # Words repeat (most of a corpus is a few thousand words): each word's terms are
+        # worked out once per analyzer. It was most of the time of building the lexical
+        # index; the vocabulary does not change, so neither do they.
+        self._terms_of: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
 
     @cached_property
     def _stemmers(self) -> dict[str, Any]:
@@ -54,21 +59,37 @@ class Analyzer:
     def words(self, text: str) -> list[str]:
         """Lower-cased words, without stopwords."""
         out: list[str] = []
+        stopwords = self.stopwords
         for match in _WORD.finditer(text.lower()):
-            for word in re.split(r"[-'’]", match.group(0)):
-                if word and word not in self.stopwords and not (word == "s" and out):
+            token = match.group(0)
+            pieces = _JOINER.split(token) if _JOINER.search(token) else (token,)
+            for word in pieces:
+                if word and word not in stopwords and not (word == "s" and out):
                     out.append(word)
         return out
 
     def terms(self, text: str, lang: str) -> list[str]:
         """Index terms of `text` in `lang` ("no", "en"; anything else: both)."""
-        langs = [lang] if lang in _LANGUAGES else list(_LANGUAGES)
+        return self.terms_of_words(self.words(text), lang)
+
+    def terms_of_words(self, words: Iterable[str], lang: str) -> list[str]:
+        """Index terms of `words` (as `words` gives them) in `lang`."""
+        langs = (lang,) if lang in _LANGUAGES else tuple(_LANGUAGES)
         terms: list[str] = []
-        for word in self.words(text):
-            forms = [word, *self.parts(word)] if self.compounds else [word]
-            for form in forms:
-                terms.extend(dict.fromkeys(self._stemmers[x].stemWord(form) for x in langs))
+        for word in words:
+            found = self._terms_of.get((word, langs))
+            if found is None:
+                found = self._word_terms(word, langs)
+                self._terms_of[(word, langs)] = found
+            terms.extend(found)
         return terms
+
+    def _word_terms(self, word: str, langs: tuple[str, ...]) -> tuple[str, ...]:
+        forms = [word, *self.parts(word)] if self.compounds else [word]
+        terms: list[str] = []
+        for form in forms:
+            terms.extend(dict.fromkeys(self._stemmers[x].stemWord(form) for x in langs))
+        return tuple(terms)
 
     def query_terms(self, text: str) -> list[str]:
         return list(dict.fromkeys(self.terms(text, "und")))

@@ -45,9 +45,15 @@ class LexicalIndex:
             f"{headings[i]}\n{c.text}" if i < len(headings) and headings[i] else c.text
             for i, c in enumerate(chunks)
         ]
-        vocabulary = {w for t in texts for w in Analyzer(compounds=False).words(t)}
+        # Words do not depend on the vocabulary: found once, for it and for the terms.
+        plain = Analyzer(compounds=False)
+        words = [plain.words(t) for t in texts]
+        vocabulary = {w for found in words for w in found}
         analyzer = Analyzer(vocabulary, compounds=compounds)
-        corpus = [analyzer.terms(t, c.lang) or [""] for t, c in zip(texts, chunks, strict=True)]
+        corpus = [
+            analyzer.terms_of_words(found, c.lang) or [""]
+            for found, c in zip(words, chunks, strict=True)
+        ]
         bm25 = bm25s.BM25()
         if chunks:
             bm25.index(corpus, show_progress=False)
