@@ -33,7 +33,7 @@ class EmbeddingPrefetch:
         self._cache = cache
         self._sentence_views = sentence_views
         self._batch_size = batch_size
-        self._queue: queue.Queue[list[str] | None] = queue.Queue(maxsize=_QUEUED_DOCUMENTS)
+        self._queue: queue.Queue[Sequence[Chunk] | None] = queue.Queue(maxsize=_QUEUED_DOCUMENTS)
         self.embedded = 0  # texts embedded here (the rest were cached already)
         self.error: Exception | None = None  # what stopped it; the index build does the rest
         self._thread = threading.Thread(target=self._run, name="kilde-embed", daemon=True)
@@ -42,7 +42,7 @@ class EmbeddingPrefetch:
     def add(self, chunks: Sequence[Chunk]) -> None:
         """Embed the views of these chunks (one document's), in the background."""
         if chunks and self.error is None:
-            self._queue.put(chunk_views(chunks, sentences=self._sentence_views).texts)
+            self._queue.put(chunks)  # views are made in the background too
 
     def close(self) -> int:
         """Wait for what was added; returns how many texts were embedded."""
@@ -59,20 +59,30 @@ class EmbeddingPrefetch:
     def _run(self) -> None:
         pending: list[str] = []
         while True:
-            texts = self._queue.get()
-            if texts is not None:
-                pending.extend(texts)
+            chunks = self._queue.get()
+            if chunks is not None:
+                pending.extend(self._views(chunks))
             # Documents are gathered, and embedded when enough wait, when a batch waits and
             # nothing else is queued (reading is slower: keep the overlap), or at the end.
             full = len(pending) >= _GATHER
-            if pending and (texts is None or full or self._waits_alone(len(pending))):
+            if pending and (chunks is None or full or self._waits_alone(len(pending))):
                 self._embed(pending)
                 pending = []
-            if texts is None:
+            if chunks is None:
                 return
 
     def _waits_alone(self, pending: int) -> bool:
         return pending >= self._batch_size and self._queue.empty()
+
+    def _views(self, chunks: Sequence[Chunk]) -> list[str]:
+        # The thread must live to the end: `close` waits for it to take the last item.
+        if self.error is not None:
+            return []
+        try:
+            return chunk_views(chunks, sentences=self._sentence_views).texts
+        except Exception as error:  # reported by the ingest; the index build retries
+            self.error = error
+            return []
 
     def _embed(self, texts: list[str]) -> None:
         if self.error is not None:

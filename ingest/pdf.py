@@ -67,6 +67,7 @@ class PdfParser:
         self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
+        self._started = 0
 
     @classmethod
     def from_settings(cls, settings: ParseSettings) -> PdfParser:
@@ -115,8 +116,9 @@ class PdfParser:
 
     @property
     def started(self) -> int:
-        """Children started so far (for tests and benchmarks)."""
-        return _Worker.started
+        """Children this parser started so far."""
+        with self._lock:
+            return self._started
 
     def _take(self) -> _Worker:
         try:
@@ -125,6 +127,7 @@ class PdfParser:
             worker = _Worker(self.memory_mb)
             with self._lock:
                 self._all.add(worker)
+                self._started += 1
             return worker
 
     def _give_back(self, worker: _Worker) -> None:
@@ -168,8 +171,6 @@ class _WorkerDied(Exception):
 class _Worker:
     """One child: a request line in, a reply line out."""
 
-    started = 0  # across all parsers, for tests and benchmarks
-
     def __init__(self, memory_mb: int) -> None:
         # stderr goes to a file: pypdf may warn at length, and a full pipe would stall it.
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the child
@@ -180,7 +181,6 @@ class _Worker:
             stderr=self._stderr,
         )
         self.done = 0
-        _Worker.started += 1
 
     def ask(self, request: dict[str, Any], timeout: float) -> bytes:
         assert self._process.stdin is not None

@@ -274,7 +274,7 @@ class _Earlier:
     ) -> tuple[Document, tuple[Chunk, ...]] | None:
         """The earlier document and chunks of `doc_id` if its pages read as they did and
         chunking is as it was."""
-        if not self._same_chunking or not self._store.exists():
+        if not self._same_chunking:
             return None
         found = self.ok(doc_id)
         if found is None or found[1].pages != pages:

@@ -12,8 +12,8 @@ OBTAINED = ("direct", "rewritten", "archived", "cached", "bundled", "local", "fa
 # "duplicate": the same text as another source, which keeps it as an alias.
 STATUSES = ("ok", "failed", "skipped", "duplicate")
 
-# How the fetch guard words a refusal, as the record keeps it.
-_REFUSED = re.compile(r"^(?:\w+: )?refused ")
+# How the fetch guard words a refusal, as the record keeps it (the app reads it too).
+REFUSED = re.compile(r"^(?:\w+: )?refused ")
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ class SourceRecord:
     @property
     def refused(self) -> bool:
         """Whether the fetch guard refused its address (a safety rule, not a failure)."""
-        return self.status == "failed" and bool(_REFUSED.match(self.error or ""))
+        return self.status == "failed" and bool(REFUSED.match(self.error or ""))
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

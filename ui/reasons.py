@@ -9,6 +9,7 @@ import re
 from assistant.llm import LLMError
 from index.errors import KildeIndexError, NoIndexError
 from ingest.errors import IngestError
+from ingest.source import REFUSED
 from ui.labels import label
 from ui.services import Refusal
 
@@ -17,7 +18,7 @@ from ui.services import Refusal
 _KINDS = (
     (r"offline and not in the cache", "why_offline"),
     (r"cannot resolve host", "why_host_unknown"),
-    (r"^(?:\w+: )?refused ", "why_refused"),
+    (REFUSED.pattern, "why_refused"),
     (r"timed out|connection (?:failed|refused|reset)|did not answer|no response", "why_silent"),
     (r"\b(?:404|410)\b", "why_gone"),
     (r"\b(?:401|403)\b", "why_forbidden"),

@@ -37,7 +37,6 @@ class Refusal(ValueError):
         self.kind = kind
 
 
-_BUSY = "An ingest is already running; wait for it to finish."
 _MIB = 1024 * 1024  # Gradio's "mb" in max_file_size
 
 
@@ -209,7 +208,7 @@ class AppServices:
     @contextmanager
     def _one_ingest(self) -> Iterator[None]:
         if not self._ingesting.acquire(blocking=False):
-            raise Refusal("busy", _BUSY)
+            raise Refusal("busy", "An ingest is already running; wait for it to finish.")
         try:
             yield
         finally:
