@@ -80,10 +80,15 @@ def _shot(page: Any, name: str, tmp_path: Path) -> Path:
 
 
 def _ask(page: Any, question: str) -> Any:
+    bots = page.locator("#kilde-chat .bot")
+    before = bots.count()
     page.locator("#kilde-question textarea").fill(question)
     page.locator("#kilde-send").click()
-    bot = page.locator("#kilde-chat .bot").last
+    # This question's answer, not the one before it (which has its [1] already).
+    sync_api.expect(bots).to_have_count(before + 1, timeout=60_000)
+    bot = bots.nth(before)
     sync_api.expect(bot).to_contain_text("[1]", timeout=60_000)
+    sync_api.expect(page.locator("#kilde-send")).to_be_enabled(timeout=60_000)
     return bot
 
 
@@ -217,9 +222,14 @@ def test_the_conversation_downloads_as_markdown_and_word(
     _ask(page, "Hva bruker Jämtland smart spesialisering i?")
     button = page.locator("#kilde-download-md")
     sync_api.expect(button).to_be_enabled(timeout=20_000)
-    with page.expect_download() as markdown:
-        button.click()
-    text = Path(markdown.value.path()).read_text(encoding="utf-8")
+    text = ""
+    for _ in range(20):  # the file is made just after the answer: wait for this one's
+        with page.expect_download() as markdown:
+            button.click()
+        text = Path(markdown.value.path()).read_text(encoding="utf-8")
+        if "## Hva bruker Jämtland" in text:
+            break
+        page.wait_for_timeout(500)
     # Clean Markdown: the answers' own text, no chat escapes, each with its references.
     assert "## What does the EIT think regions should make use of?" in text
     assert "## Hva bruker Jämtland smart spesialisering i?" in text
