@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
+import orjson
 
 from index.calibration import bank, calibrate, embed_queries
 from index.chunk import Chunk
@@ -25,6 +27,12 @@ from index.sections import section_headings
 from index.vector_store import FaissStore, StorePlan
 from index.views import chunk_views
 
+# An update takes the unchanged chunks' vectors and lexical rows from the last version;
+# once the chunks added and removed since the last full build pass this share of the
+# corpus, the next build is full again: compound parts found with today's vocabulary, an
+# IVF index trained on today's vectors, no row ids left unused.
+_FULL_AFTER = 0.25
+
 
 @dataclass(frozen=True)
 class BuildReport:
@@ -34,6 +42,38 @@ class BuildReport:
     embedded: int  # vectors computed now; the rest came from the cache
     store: str
     unchanged: bool = False  # nothing it is built from changed: the current version stays
+    updated: bool = False  # built from the last version: only changed chunks were worked on
+    analysed: int = 0  # chunks whose vectors and lexical rows were made (not taken over)
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """What a version is made of, before it is written."""
+
+    store: FaissStore
+    owners: npt.NDArray[np.int64]  # per vector row id, its chunk's position (-1: unused)
+    spans: npt.NDArray[np.int64]  # per vector row id, where in its chunk the text lies
+    lexical: LexicalIndex
+    embedded: int
+    analysed: int
+    changed: int  # chunks added or removed since the last full build
+    updated: bool
+
+
+@dataclass(frozen=True)
+class _Previous:
+    """The current version, read to be updated."""
+
+    manifest: Manifest
+    texts: list[str]  # its chunks' texts, in order
+    owners: npt.NDArray[np.int64]
+    spans: npt.NDArray[np.int64]
+    store: FaissStore
+    lexical: LexicalIndex
+
+    @property
+    def changed(self) -> int:
+        return int(self.manifest.store.get("changed_since_full", 0))
 
 
 class IndexBuilder:
@@ -62,29 +102,29 @@ class IndexBuilder:
         self, documents: Sequence[Document], chunks: Sequence[Chunk], *, force: bool = False
     ) -> BuildReport:
         """Embed what is not cached, index, and publish a new version (unless the current
-        one was built from the same documents, chunks and settings, and not `force`)."""
+        one was built from the same documents, chunks and settings, and not `force`).
+
+        A version is updated from the current one when few chunks changed (unless
+        `force`): unchanged chunks keep their vectors and lexical rows."""
         questions = bank()
         inputs = self._inputs(documents, chunks, questions)
         same = None if force else self._current_if_built_from(inputs)
         if same is not None:
             return same
-        views = chunk_views(chunks, sentences=self._sentence_views)
-        vectors, embedded = embed_with_cache(
-            self._embedder, self._cache, views.texts, progress=self._progress
-        )
-        plan = StorePlan.for_size(len(vectors), self._exact_max)
+        headings = section_headings(documents, chunks)
+        previous = None if force else self._previous()
+        parts = self._updated(previous, chunks, headings) if previous is not None else None
+        if parts is None:
+            parts = self._made(chunks, headings)
+        plan = parts.store.plan
         vectors_of_bank = embed_queries(self._embedder, self._cache, [q for _, q in questions])
 
         def write(folder: Path) -> Manifest:
-            store = FaissStore.create(self._embedder.dim, plan, training=vectors)
-            store.upsert(list(range(len(vectors))), vectors)
-            store.save(folder / "vectors.faiss")
-            calibration = calibrate(store, vectors_of_bank, [lang for lang, _ in questions])
-            np.save(folder / "owners.npy", np.asarray(views.owners, dtype=np.int64))
-            np.save(folder / "spans.npy", np.asarray(views.spans, dtype=np.int64).reshape(-1, 2))
-            LexicalIndex.build(
-                chunks, compounds=self._compounds, headings=section_headings(documents, chunks)
-            ).save(folder / "lexical")
+            parts.store.save(folder / "vectors.faiss")
+            calibration = calibrate(parts.store, vectors_of_bank, [lang for lang, _ in questions])
+            np.save(folder / "owners.npy", parts.owners)
+            np.save(folder / "spans.npy", parts.spans)
+            parts.lexical.save(folder / "lexical")
             _write_chunks(folder, documents, chunks)
             return Manifest(
                 embedder=EmbedderInfo(self._embedder.name, self._embedder.dim),
@@ -95,11 +135,12 @@ class IndexBuilder:
                     "nlist": plan.nlist,
                     "nprobe": plan.nprobe,
                     "sentence_views": self._sentence_views,
+                    "changed_since_full": parts.changed,
                 },
                 counts={
                     "documents": len(documents),
                     "chunks": len(chunks),
-                    "vectors": len(vectors),
+                    "vectors": len(parts.store),
                 },
                 created_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                 calibration=calibration,
@@ -107,7 +148,109 @@ class IndexBuilder:
             )
 
         folder = self._directory.publish(write)
-        return BuildReport(folder, len(chunks), len(vectors), embedded, plan.kind)
+        return BuildReport(
+            folder,
+            len(chunks),
+            len(parts.store),
+            parts.embedded,
+            plan.kind,
+            updated=parts.updated,
+            analysed=parts.analysed,
+        )
+
+    def _made(self, chunks: Sequence[Chunk], headings: Sequence[str]) -> _Parts:
+        """Every part anew (vectors from the cache where it has them)."""
+        views = chunk_views(chunks, sentences=self._sentence_views)
+        vectors, embedded = embed_with_cache(
+            self._embedder, self._cache, views.texts, progress=self._progress
+        )
+        plan = StorePlan.for_size(len(vectors), self._exact_max)
+        store = FaissStore.create(self._embedder.dim, plan, training=vectors)
+        store.upsert(list(range(len(vectors))), vectors)
+        lexical = LexicalIndex.build(chunks, compounds=self._compounds, headings=headings)
+        return _Parts(
+            store,
+            np.asarray(views.owners, dtype=np.int64),
+            np.asarray(views.spans, dtype=np.int64).reshape(-1, 2),
+            lexical,
+            embedded,
+            len(chunks),
+            0,
+            False,
+        )
+
+    def _updated(
+        self, previous: _Previous, chunks: Sequence[Chunk], headings: Sequence[str]
+    ) -> _Parts | None:
+        """The parts with each unchanged chunk's vectors (views of the same text) and
+        lexical row taken from `previous`; None when so much changed that a full build
+        is due."""
+        free: dict[str, list[int]] = {}
+        for position, text in enumerate(previous.texts):
+            free.setdefault(text, []).append(position)
+        taken = [free[c.text].pop(0) if free.get(c.text) else None for c in chunks]
+        fresh = [i for i, t in enumerate(taken) if t is None]
+        removed = len(previous.texts) - (len(chunks) - len(fresh))
+        changed = previous.changed + len(fresh) + removed
+        if changed > _FULL_AFTER * len(chunks):
+            return None
+        owners, gone = _moved_owners(previous, taken)
+        views = chunk_views([chunks[i] for i in fresh], sentences=self._sentence_views)
+        rows = len(previous.store) - len(gone) + len(views.texts)
+        if previous.store.plan.kind == "flat" and rows > self._exact_max:
+            return None  # the corpus outgrew exact search: a full build trains IVF
+        vectors, embedded = embed_with_cache(
+            self._embedder, self._cache, views.texts, progress=self._progress
+        )
+        ids = np.arange(len(owners), len(owners) + len(views.texts), dtype=np.int64)
+        store = previous.store
+        store.delete(gone.tolist())
+        store.upsert(ids.tolist(), vectors)
+        lexical, _ = previous.lexical.updated(chunks, headings=headings)
+        spans = np.asarray(views.spans, dtype=np.int64).reshape(-1, 2)
+        return _Parts(
+            store,
+            np.concatenate([owners, np.asarray([fresh[o] for o in views.owners], np.int64)]),
+            np.concatenate([previous.spans.reshape(-1, 2), spans]),
+            lexical,
+            embedded,
+            len(fresh),
+            changed,
+            True,
+        )
+
+    def _previous(self) -> _Previous | None:
+        """The current version, when it was built with these settings and reads whole."""
+
+        def read(folder: Path, manifest: Manifest) -> _Previous | None:
+            same = (
+                manifest.format == FORMAT
+                and (manifest.embedder.name, manifest.embedder.dim)
+                == (self._embedder.name, self._embedder.dim)
+                and manifest.store.get("sentence_views") == self._sentence_views
+            )
+            if not same:
+                return None
+            store = manifest.store
+            plan = StorePlan(store["kind"], store["reason"], store["nlist"], store["nprobe"])
+            lexical = LexicalIndex.load(folder / "lexical")
+            if lexical.analyzer.compounds != self._compounds:
+                return None
+            with (folder / "chunks.jsonl").open("rb") as handle:
+                texts = [str(orjson.loads(line)["text"]) for line in handle if line.strip()]
+            return _Previous(
+                manifest,
+                texts,
+                np.load(folder / "owners.npy", allow_pickle=False),
+                np.load(folder / "spans.npy", allow_pickle=False),
+                FaissStore.load(folder / "vectors.faiss", plan),
+                lexical,
+            )
+
+        try:
+            return self._directory.load(read)
+        except (KildeIndexError, OSError, ValueError, TypeError, KeyError):
+            return None  # none, or unreadable: a full build
 
     def _inputs(
         self,
@@ -126,10 +269,16 @@ class IndexBuilder:
             "bank": list(questions),
         }
         digest.update(json.dumps(settings, sort_keys=True).encode())
-        for document in documents:
-            digest.update(json.dumps(document.to_json(), sort_keys=True).encode())
-        for chunk in chunks:
-            digest.update(json.dumps(chunk.to_json(), sort_keys=True).encode())
+        # Each field with its length before it, so no text can pass for another's
+        # boundary (not JSON: a large corpus has hundreds of thousands of chunks, and this
+        # runs on every ingest).
+        for d in documents:
+            fields = [d.id, d.title, d.url or "", d.path or "", d.kind, d.lang]
+            fields += [f"{p.number}|{p.text}" for p in d.pages]
+            digest.update(_framed(["document", *fields]))
+        for c in chunks:
+            fields = [c.id, c.doc_id, str(c.page), str(c.start), str(c.end), c.text, c.lang]
+            digest.update(_framed(["chunk", *fields]))
         return digest.hexdigest()
 
     def _current_if_built_from(self, inputs: str) -> BuildReport | None:
@@ -146,18 +295,38 @@ class IndexBuilder:
         )
 
 
+def _framed(fields: Sequence[str]) -> bytes:
+    return "".join(f"{len(f)}:{f}" for f in fields).encode("utf-8", "surrogatepass")
+
+
+def _moved_owners(
+    previous: _Previous, taken: Sequence[int | None]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Per row id of `previous`, the new position of its chunk (-1: not kept); and the
+    ids of the rows whose chunk is gone. `taken[i]`: the earlier position of chunk i."""
+    before = previous.owners
+    used = np.flatnonzero(before >= 0)
+    by_chunk = used[np.argsort(before[used], kind="stable")]
+    bounds = np.searchsorted(before[by_chunk], np.arange(len(previous.texts) + 1))
+    owners = np.full(len(before), -1, dtype=np.int64)
+    for position, earlier in enumerate(taken):
+        if earlier is not None:
+            owners[by_chunk[bounds[earlier] : bounds[earlier + 1]]] = position
+    return owners, used[owners[used] < 0]
+
+
 def _write_chunks(folder: Path, documents: Sequence[Document], chunks: Sequence[Chunk]) -> None:
-    with (folder / "chunks.jsonl").open("w", encoding="utf-8") as handle:
+    with (folder / "chunks.jsonl").open("wb") as handle:
         for chunk in chunks:
-            handle.write(json.dumps(chunk.to_json(), ensure_ascii=False) + "\n")
+            handle.write(orjson.dumps(chunk.to_json()) + b"\n")
     docs = {
         d.id: {"title": d.title, "url": d.url, "kind": d.kind, "lang": d.lang, "copy": d.path}
         for d in documents
     }
-    (folder / "documents.json").write_text(json.dumps(docs, ensure_ascii=False), encoding="utf-8")
+    (folder / "documents.json").write_bytes(orjson.dumps(docs))
     # The page texts citations point into, so a viewer reads the version that was searched.
-    with (folder / "pages.jsonl").open("w", encoding="utf-8") as handle:
+    with (folder / "pages.jsonl").open("wb") as handle:
         for d in documents:
             for page in d.pages:
                 record = {"doc_id": d.id, "page": page.number, "text": page.text}
-                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+                handle.write(orjson.dumps(record) + b"\n")

@@ -1,7 +1,15 @@
-"""BM25 over the chunks (bm25s), and how well a query's words are known to the corpus."""
+"""BM25 over the chunks, and how well a query's words are known to the corpus.
+
+The index keeps, per chunk, how often each term occurs and which words it has (two
+sparse matrices), so a new version can take the rows of unchanged chunks from the
+last one and analyse only the new ones (`updated`). BM25 weights are worked out
+from the counts when the index is made or loaded: Lucene's variant with k1 = 1.5 and
+b = 0.75, as bm25s scores it (tests/test_lexical.py compares the two).
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections import Counter
@@ -23,14 +31,24 @@ Scores = npt.NDArray[np.float32]
 # language, and how alike (difflib's ratio) the rest must be.
 _PREFIX = 3
 _ALIKE = 0.7
+_K1 = 1.5
+_B = 0.75
 
 
 class LexicalIndex:
-    def __init__(self, bm25: Any, analyzer: Analyzer, df: dict[str, int], size: int) -> None:
-        self._bm25 = bm25
+    def __init__(
+        self, terms: _Table, words: _Table, analyzer: Analyzer, rows: Sequence[str]
+    ) -> None:
+        """`terms`: how often each term occurs in each chunk; `words`: which words each
+        chunk has (the analyzer's vocabulary, for compounds and names); `rows`: a key
+        per chunk (its text, heading and language) that tells a later build which rows
+        it can take over."""
+        self._terms = terms
+        self._words = words
         self.analyzer = analyzer
-        self._df = df
-        self.size = size
+        self.rows = list(rows)
+        self.size = terms.size
+        self._df = terms.frequencies()
         self._known: dict[str, bool] = {}
 
     @classmethod
@@ -39,33 +57,91 @@ class LexicalIndex:
     ) -> LexicalIndex:
         """`headings`: per chunk, the heading of its section when the chunk does not hold it;
         its words count as the chunk's own."""
-        import bm25s  # lazy: scipy
+        return cls._made(chunks, headings, compounds, [None] * len(chunks), None)
 
-        texts = [
-            f"{headings[i]}\n{c.text}" if i < len(headings) and headings[i] else c.text
-            for i, c in enumerate(chunks)
-        ]
+    def updated(
+        self, chunks: Sequence[Chunk], *, headings: Sequence[str] = ()
+    ) -> tuple[LexicalIndex, int]:
+        """An index over `chunks` that takes every row whose key this one has (the same
+        text, heading and language) and analyses the others; and how many it analysed.
+
+        A taken row keeps the compound parts found with the vocabulary of its time: a
+        word that only a new document made known does not split it (a full `build`
+        does)."""
+        free: dict[str, list[int]] = {}
+        for position, key in enumerate(self.rows):
+            free.setdefault(key, []).append(position)
+        earlier: list[int | None] = []
+        for chunk, heading in zip(chunks, _padded(headings, chunks), strict=True):
+            found = free.get(row_key(chunk, heading))
+            earlier.append(found.pop(0) if found else None)
+        made = self._made(chunks, headings, self.analyzer.compounds, earlier, self)
+        return made, sum(e is None for e in earlier)
+
+    @classmethod
+    def _made(
+        cls,
+        chunks: Sequence[Chunk],
+        headings: Sequence[str],
+        compounds: bool,
+        earlier: Sequence[int | None],
+        before: LexicalIndex | None,
+    ) -> LexicalIndex:
+        padded = _padded(headings, chunks)
+        fresh = [i for i, e in enumerate(earlier) if e is None]
+        texts = [f"{padded[i]}\n{chunks[i].text}" if padded[i] else chunks[i].text for i in fresh]
         # Words do not depend on the vocabulary: found once, for it and for the terms.
         plain = Analyzer(compounds=False)
         words = [plain.words(t) for t in texts]
-        vocabulary = {w for found in words for w in found}
-        analyzer = Analyzer(vocabulary, compounds=compounds)
-        corpus = [
-            analyzer.terms_of_words(found, c.lang) or [""]
-            for found, c in zip(words, chunks, strict=True)
+        kept = [e for e in earlier if e is not None]
+        word_table = (before._words if before else _Table.empty()).taken(kept)
+        word_table = word_table.extended([Counter(set(w)) for w in words])
+        analyzer = Analyzer(word_table.present(), compounds=compounds)
+        counts = [
+            Counter(t for t in analyzer.terms_of_words(found, chunks[i].lang) if t)
+            for found, i in zip(words, fresh, strict=True)
         ]
-        bm25 = bm25s.BM25()
-        if chunks:
-            bm25.index(corpus, show_progress=False)
-        df = Counter(t for terms in corpus for t in set(terms) if t)
-        return cls(bm25, analyzer, dict(df), len(chunks))
+        term_table = (before._terms if before else _Table.empty()).taken(kept)
+        term_table = term_table.extended(counts)
+        # Rows so far: the kept ones in order, then the fresh ones; put back in chunk order.
+        order = np.empty(len(chunks), dtype=np.int64)
+        taken = iter(range(len(kept)))
+        made = iter(range(len(kept), len(chunks)))
+        for position, e in enumerate(earlier):
+            order[position] = next(taken) if e is not None else next(made)
+        rows = [row_key(c, h) for c, h in zip(chunks, padded, strict=True)]
+        return cls(term_table.ordered(order), word_table.ordered(order), analyzer, rows)
 
     def scores(self, query: str) -> Scores:
         """BM25 score of every chunk, in chunk order."""
-        terms = [t for t in self.analyzer.query_terms(query) if t in self._df]
-        if not terms or not self.size:
+        ids = [
+            i for t in self.analyzer.query_terms(query) if (i := self._terms.column(t)) is not None
+        ]
+        ids = [i for i in ids if self._df[i]]
+        if not ids or not self.size:
             return np.zeros(self.size, dtype=np.float32)
-        return np.asarray(self._bm25.get_scores(terms), dtype=np.float32)
+        return np.asarray(self._weights[:, ids].sum(axis=1), dtype=np.float32).ravel()
+
+    @cached_property
+    def _weights(self) -> Any:
+        """Chunks x terms, each count's BM25 weight (idf times saturated term frequency)."""
+        from scipy.sparse import csr_matrix  # lazy
+
+        counts = self._terms.matrix
+        size = counts.shape[0]
+        lengths = np.asarray(counts.sum(axis=1), dtype=np.float64).ravel()
+        average = float(lengths.mean()) if size else 1.0
+        df = self._df.astype(np.float64)
+        idf = np.log(1 + (size - df + 0.5) / (df + 0.5))
+        rows = np.repeat(np.arange(size), np.diff(counts.indptr))
+        tf = counts.data.astype(np.float64)
+        norm = _K1 * ((1 - _B) + _B * lengths[rows] / max(average, 1e-9))
+        weights = (idf[counts.indices] * tf / (norm + tf)).astype(np.float32)
+        return csr_matrix((weights, counts.indices, counts.indptr), shape=counts.shape).tocsc()
+
+    def _frequency(self, term: str) -> int:
+        column = self._terms.column(term)
+        return int(self._df[column]) if column is not None else 0
 
     def coverage(self, query: str) -> float:
         """The idf-weighted share of the query's words that occur in the corpus.
@@ -80,7 +156,7 @@ class LexicalIndex:
         total = known = 0.0
         for word in words:
             terms = [t for t in self.analyzer.terms(word, "und") if t]
-            df = max((self._df.get(t, 0) for t in terms), default=0)
+            df = max((self._frequency(t) for t in terms), default=0)
             # An unknown word weighs as much as the rarest known one.
             weight = math.log(1 + self.size / max(df, 1))
             total += weight
@@ -99,7 +175,7 @@ class LexicalIndex:
         return self._known[lowered]
 
     def _has(self, word: str) -> bool:
-        if any(self._df.get(t, 0) for t in self.analyzer.terms(word, "und") if t):
+        if any(self._frequency(t) for t in self.analyzer.terms(word, "und") if t):
             return True
         wanted = cognate(word.lower())
         for known in self._by_prefix.get(wanted[:_PREFIX], ()):
@@ -120,25 +196,114 @@ class LexicalIndex:
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
-        if self.size:
-            self._bm25.save(str(directory / "bm25"), show_progress=False)
+        self._terms.save(directory / "terms.npz")
+        self._words.save(directory / "words.npz")
         meta = {
             "size": self.size,
-            "df": self._df,
-            "vocabulary": sorted(self.analyzer.vocabulary),
+            "terms": self._terms.labels,
+            "words": self._words.labels,
+            "rows": self.rows,
             "compounds": self.analyzer.compounds,
         }
         (directory / "lexical.json").write_text(json.dumps(meta, ensure_ascii=False))
 
     @classmethod
     def load(cls, directory: Path) -> LexicalIndex:
-        import bm25s
-
         meta = json.loads((directory / "lexical.json").read_text())
-        analyzer = Analyzer(meta["vocabulary"], compounds=meta["compounds"])
-        bm25 = (
-            bm25s.BM25.load(str(directory / "bm25"), show_progress=False, verbosity=0)
-            if meta["size"]
-            else None
+        terms = _Table.load(directory / "terms.npz", meta["terms"])
+        words = _Table.load(directory / "words.npz", meta["words"])
+        if len({terms.size, words.size, len(meta["rows"]), meta["size"]}) != 1:
+            raise ValueError(f"{directory}: the lexical index's parts disagree on its size")
+        analyzer = Analyzer(words.present(), compounds=meta["compounds"])
+        return cls(terms, words, analyzer, meta["rows"])
+
+
+class _Table:
+    """A sparse count matrix, chunks x labels (terms or words), that grows by rows and
+    labels: a label keeps its column for good."""
+
+    def __init__(self, matrix: Any, labels: list[str]) -> None:
+        self.matrix = matrix  # scipy.sparse.csr_matrix of int32
+        self.labels = labels
+        self._columns = {label: i for i, label in enumerate(labels)}
+
+    @classmethod
+    def empty(cls) -> _Table:
+        from scipy.sparse import csr_matrix  # lazy
+
+        return cls(csr_matrix((0, 0), dtype=np.int32), [])
+
+    @property
+    def size(self) -> int:
+        return int(self.matrix.shape[0])
+
+    def column(self, label: str) -> int | None:
+        return self._columns.get(label)
+
+    def frequencies(self) -> npt.NDArray[np.int64]:
+        """In how many rows each label occurs."""
+        return np.bincount(self.matrix.indices, minlength=len(self.labels)).astype(np.int64)
+
+    def present(self) -> list[str]:
+        """The labels that occur in some row."""
+        return [self.labels[i] for i in np.flatnonzero(self.frequencies())]
+
+    def taken(self, rows: Sequence[int]) -> _Table:
+        return _Table(self.matrix[np.asarray(rows, dtype=np.int64)], self.labels)
+
+    def ordered(self, order: npt.NDArray[np.int64]) -> _Table:
+        return _Table(self.matrix[order], self.labels)
+
+    def extended(self, rows: Sequence[Counter[str]]) -> _Table:
+        """These rows added below, with any labels not seen before as new columns."""
+        from scipy.sparse import csr_matrix, vstack
+
+        labels = list(self.labels)
+        columns = dict(self._columns)
+        indptr, indices, data = [0], [], []
+        for counts in rows:
+            for label, count in counts.items():
+                column = columns.get(label)
+                if column is None:
+                    column = columns[label] = len(labels)
+                    labels.append(label)
+                indices.append(column)
+                data.append(count)
+            indptr.append(len(indices))
+        width = len(labels)
+        below = csr_matrix(
+            (
+                np.asarray(data, dtype=np.int32),
+                np.asarray(indices, dtype=np.int32),
+                np.asarray(indptr, dtype=np.int64),
+            ),
+            shape=(len(rows), width),
         )
-        return cls(bm25, analyzer, meta["df"], meta["size"])
+        above = self.matrix
+        above = csr_matrix((above.data, above.indices, above.indptr), shape=(self.size, width))
+        return _Table(vstack([above, below], format="csr", dtype=np.int32), labels)
+
+    def save(self, path: Path) -> None:
+        matrix = self.matrix
+        with path.open("wb") as handle:
+            np.savez(handle, data=matrix.data, indices=matrix.indices, indptr=matrix.indptr)
+
+    @classmethod
+    def load(cls, path: Path, labels: list[str]) -> _Table:
+        from scipy.sparse import csr_matrix
+
+        with np.load(path, allow_pickle=False) as arrays:
+            indptr = arrays["indptr"]
+            matrix = csr_matrix(
+                (arrays["data"], arrays["indices"], indptr), shape=(len(indptr) - 1, len(labels))
+            )
+        return cls(matrix, labels)
+
+
+def row_key(chunk: Chunk, heading: str) -> str:
+    """What a chunk's lexical row is made from: its language, heading and text."""
+    return hashlib.sha1(f"{chunk.lang}\n{heading}\n{chunk.text}".encode()).hexdigest()
+
+
+def _padded(headings: Sequence[str], chunks: Sequence[Chunk]) -> list[str]:
+    return [headings[i] if i < len(headings) else "" for i in range(len(chunks))]

@@ -13,7 +13,8 @@ from index.errors import IndexMismatchError
 
 # 4: the calibration of unanswerable questions (index/calibration.py) is in the manifest.
 # 5: ... and per language of the question.
-FORMAT = 5
+# 6: kilde's own BM25 tables (index/lexical.py); vector row ids need not be dense.
+FORMAT = 6
 
 
 @dataclass(frozen=True)

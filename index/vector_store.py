@@ -101,7 +101,9 @@ class FaissStore:
         import faiss
 
         if len(ids):
-            self._index.remove_ids(faiss.IDSelectorArray(np.asarray(ids, dtype=np.int64)))
+            wanted = np.asarray(ids, dtype=np.int64)
+            # A batch selector hashes the ids: an array one is scanned for every row.
+            self._index.remove_ids(faiss.IDSelectorBatch(len(wanted), faiss.swig_ptr(wanted)))
 
     def search(self, query: Vectors, k: int) -> tuple[npt.NDArray[np.float32], Ids]:
         k = max(1, min(k, len(self)))

@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+from pathlib import Path
+
+import numpy as np
+
 from index.analyzer import Analyzer
 from index.chunk import Chunk
 from index.lexical import LexicalIndex
@@ -59,10 +63,8 @@ def test_coverage_is_high_in_the_corpus_language_and_low_across() -> None:
     assert index.coverage("") == 0.0
 
 
-def test_save_and_load_keep_scores(tmp_path: object) -> None:
-    from pathlib import Path
-
-    folder = Path(str(tmp_path)) / "lexical"
+def test_save_and_load_keep_scores(tmp_path: Path) -> None:
+    folder = tmp_path / "lexical"
     index = LexicalIndex.build(CHUNKS)
     index.save(folder)
     loaded = LexicalIndex.load(folder)
@@ -86,3 +88,66 @@ def test_a_chunk_is_found_by_its_sections_heading() -> None:
     scores = LexicalIndex.build(chunks, headings=headings).scores("Wessner")
     assert scores[0] > 0 and scores[1] == 0
     assert LexicalIndex.build(chunks).scores("Wessner").max() == 0
+
+
+def _bm25s_scores(chunks: list[Chunk], query: str) -> list[float]:
+    """What bm25s (Lucene's BM25, k1 1.5, b 0.75) scores over the same terms."""
+    import bm25s
+
+    plain = Analyzer(compounds=False)
+    words = [plain.words(c.text) for c in chunks]
+    analyzer = Analyzer({w for found in words for w in found})
+    corpus = [
+        analyzer.terms_of_words(found, c.lang) for found, c in zip(words, chunks, strict=True)
+    ]
+    reference = bm25s.BM25()
+    reference.index(corpus, show_progress=False)
+    known = {t for terms in corpus for t in terms}
+    terms = [t for t in analyzer.query_terms(query) if t in known]
+    return [float(s) for s in reference.get_scores(terms)]
+
+
+ARTICLES = [
+    _chunk(10 + i, paragraph)
+    for i, paragraph in enumerate(
+        p
+        for path in sorted((Path(__file__).parent / "data" / "articles").glob("*.txt"))
+        for p in path.read_text("utf-8").split("\n\n")
+        if len(p) > 40
+    )
+]
+
+
+def test_scores_are_those_of_bm25s() -> None:
+    chunks = [*CHUNKS, *ARTICLES]
+    index = LexicalIndex.build(chunks)
+    for query in ["forskningsbudsjett i Litauen", "Glitterfjell albumet Nordavind", "networks"]:
+        scores = index.scores(query)
+        assert scores.max() > 0
+        assert np.allclose(scores, _bm25s_scores(chunks, query), atol=1e-5)
+
+
+def test_an_update_takes_unchanged_rows_and_scores_like_a_whole_build() -> None:
+    before = LexicalIndex.build([*CHUNKS, *ARTICLES[:5]], compounds=False)
+    chunks = [*CHUNKS[1:], *ARTICLES]  # the first chunk gone, articles added
+    updated, analysed = before.updated(chunks)
+    whole = LexicalIndex.build(chunks, compounds=False)
+    assert analysed == len(ARTICLES) - 5
+    for query in ["strukturfond Litauen", "Glitterfjell Nordavind", "laks eksport", "nettverk"]:
+        assert np.allclose(updated.scores(query), whole.scores(query), atol=1e-5)
+    # The words of a chunk that is gone are no longer known.
+    assert before.knows("Litauen") and not updated.knows("Litauen")
+    assert updated.coverage("strukturfondene i Litauen") == whole.coverage(
+        "strukturfondene i Litauen"
+    )
+
+
+def test_an_updated_index_saves_and_loads(tmp_path: Path) -> None:
+    updated, _ = LexicalIndex.build(CHUNKS).updated([*CHUNKS, *ARTICLES[:3]])
+    updated.save(tmp_path / "lexical")
+    loaded = LexicalIndex.load(tmp_path / "lexical")
+    assert loaded.rows == updated.rows
+    assert (
+        loaded.scores("internasjonale nettverk").tolist()
+        == updated.scores("internasjonale nettverk").tolist()
+    )

@@ -57,7 +57,11 @@ def run_ingest(
     if summary.count("ok") == 0:
         print("kilde: nothing could be ingested; see the reasons above", file=sys.stderr)
         return 1
-    print(build_index(config, store, model, progress=TerminalProgress(), force=rebuild))
+    print(
+        build_index(
+            config, store, model, progress=TerminalProgress(), force=rebuild, summary=summary
+        )
+    )
     failed = summary.count("failed") + summary.count("skipped")
     return 1 if strict and failed else 0
 
@@ -124,16 +128,36 @@ def ingest_sources(
 
 
 def build_index(
-    config: Config, store: CorpusStore, model: Embedder, *, progress: Progress, force: bool = False
+    config: Config,
+    store: CorpusStore,
+    model: Embedder,
+    *,
+    progress: Progress,
+    force: bool = False,
+    summary: IngestSummary | None = None,
 ) -> str:
     """Embed what is new and publish a new index version (if anything changed, or `force`);
-    returns a one-line summary."""
+    returns a one-line summary. The corpus is the one `summary`'s run wrote, else read
+    from `store`."""
     builder = wiring.builder(config, model, progress)
-    built = builder.build(store.documents(), store.chunks(), force=force)
+    if summary is not None and summary.documents:
+        # In the order the store reads them back (by file name), so the build's inputs
+        # digest is the same whichever way the corpus came.
+        documents = sorted(summary.documents, key=lambda d: f"{d.id}.json")
+        chunks = summary.chunks
+    else:
+        documents, chunks = store.documents(), store.chunks()
+    built = builder.build(documents, chunks, force=force)
     if built.unchanged:
         return (
             f"index: unchanged ({built.chunks} chunks, {built.vectors} vectors): nothing it is "
             f"built from changed; version {built.folder.name} stays"
+        )
+    if built.updated:
+        return (
+            f"index: updated: {built.analysed} of {built.chunks} chunks new or changed "
+            f"({built.embedded} vectors embedded now), the rest taken from the last version; "
+            f"{built.vectors} vectors, {built.store} search with {model.name}"
         )
     return (
         f"index: {built.chunks} chunks, {built.vectors} vectors ({built.embedded} embedded now, "
@@ -197,7 +221,10 @@ def report(summary: IngestSummary, store: CorpusStore) -> str:
         + (f", {n} duplicate" if (n := summary.count("duplicate")) else "")
         + f"; corpus in {store.root}"
     )
-    lines.append(f"files: {summary.parsed} parsed now, {summary.cached} read from the parse cache")
+    lines.append(
+        f"files: {summary.parsed} parsed now, {summary.cached} read from the parse cache, "
+        f"{summary.unchanged} unchanged since the last run (not read again)"
+    )
     if summary.embedded:
         lines.append(f"embedded while reading: {summary.embedded} texts")
     return "\n".join(lines)
