@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -24,7 +24,17 @@ class Chunk:
         return f"{doc_id}:p{page}:{start}-{end}"
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        # Not dataclasses.asdict: it deep-copies every field, and a large corpus has
+        # hundreds of thousands of chunks to write and digest.
+        return {
+            "id": self.id,
+            "doc_id": self.doc_id,
+            "page": self.page,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "lang": self.lang,
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Chunk:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 from collections.abc import Sequence
@@ -12,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
+import orjson
 
 from index.analyzer import Analyzer
 from index.calibration import UNCALIBRATED, Calibration
@@ -364,20 +364,20 @@ def _ranks(scores: dict[int, float]) -> dict[int, int]:
 
 
 def _read_chunks(folder: Path) -> list[Chunk]:
-    with (folder / "chunks.jsonl").open(encoding="utf-8") as handle:
-        return [Chunk.from_json(json.loads(line)) for line in handle if line.strip()]
+    with (folder / "chunks.jsonl").open("rb") as handle:
+        return [Chunk.from_json(orjson.loads(line)) for line in handle if line.strip()]
 
 
 def _read_pages(folder: Path) -> dict[tuple[str, int], str]:
     pages = {}
-    with (folder / "pages.jsonl").open(encoding="utf-8") as handle:
+    with (folder / "pages.jsonl").open("rb") as handle:
         for line in handle:
             if line.strip():
-                item = json.loads(line)
+                item = orjson.loads(line)
                 pages[(item["doc_id"], int(item["page"]))] = item["text"]
     return pages
 
 
 def _read_documents(folder: Path) -> dict[str, DocInfo]:
-    data = json.loads((folder / "documents.json").read_text(encoding="utf-8"))
+    data = orjson.loads((folder / "documents.json").read_bytes())
     return {doc_id: DocInfo(**info) for doc_id, info in data.items()}

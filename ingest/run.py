@@ -21,6 +21,7 @@ from ingest.fetcher import Fetcher
 from ingest.links import DroppedLink, LinkPolicy
 from ingest.loader import FileLoader, Loaded
 from ingest.naming import slug_title
+from ingest.parse_cache import PARSER_VERSION
 from ingest.settings import SourceSpec
 from ingest.source import SourceRecord
 from ingest.targets import Target, linked_targets, raw_text_of, root_target
@@ -40,6 +41,7 @@ class Outcome:
     links: tuple[Target, ...] = ()
     dropped: tuple[DroppedLink, ...] = ()
     fresh: bool = True  # its chunks were made in this run (not taken from the last one)
+    stored: bool = False  # its document is the corpus's as it stands (nothing to write)
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,11 @@ class IngestSummary:
     notes: list[str] = field(default_factory=list)  # about the corpus folder
     parsed: int = 0  # files parsed in this run
     cached: int = 0  # files whose text came from the parse cache
+    unchanged: int = 0  # files not read at all: as they were when the corpus was written
     embedded: int = 0  # texts embedded while reading (by the ChunkSink)
+    # The corpus as written (the index build takes it from here, not from disk again).
+    documents: list[Document] = field(default_factory=list)
+    chunks: list[Chunk] = field(default_factory=list)
 
     def count(self, status: str) -> int:
         return sum(r.status == status for r in self.records)
@@ -91,11 +97,23 @@ class Ingestor:
         documents = [o.document for o in outcomes if o.document is not None]
         chunks = [c for o in outcomes for c in o.chunks]
         records = [o.record for o in outcomes]
-        notes = self._store.write(records, documents, chunks, chunking) if documents else []
+        stored = {o.document.id for o in outcomes if o.stored and o.document is not None}
+        notes = (
+            self._store.write(records, documents, chunks, chunking, stored=stored)
+            if documents
+            else []
+        )
         dropped = [d for o in roots for d in o.dropped]
         parsed, cached = self._loader.counts
         return IngestSummary(
-            records=records, dropped_links=dropped, notes=notes, parsed=parsed, cached=cached
+            records=records,
+            dropped_links=dropped,
+            notes=notes,
+            parsed=parsed,
+            cached=cached,
+            unchanged=sum(o.stored for o in outcomes),
+            documents=documents,
+            chunks=chunks,
         )
 
     def _obtain_all(self, label: str, targets: list[Target], earlier: _Earlier) -> list[Outcome]:
@@ -127,6 +145,9 @@ class Ingestor:
             return Outcome(_replace(_record(target), error=f"unexpected error: {reason}"))
 
     def _obtain_unguarded(self, target: Target, earlier: _Earlier) -> Outcome:
+        unchanged = self._unchanged_file(target, earlier)
+        if unchanged is not None:
+            return unchanged
         base = _record(target)
         path, content_type = target.path, None
         if target.url is not None:
@@ -152,6 +173,38 @@ class Ingestor:
         except IngestError as error:
             return Outcome(_replace(base, status="failed", error=str(error)))
         return self._build(target, base, loaded, path, earlier)
+
+    def _unchanged_file(self, target: Target, earlier: _Earlier) -> Outcome | None:
+        """A local file with the size and modification time it had when it was read last
+        time: its earlier document and chunks, without reading it again (as make and git
+        tell a changed file). None when it must be read."""
+        spec = target.spec
+        if target.url is not None or target.path is None or (spec and spec.follow_links):
+            return None  # a download is checked by the HTTP cache; links need the text
+        found = earlier.ok(target.id) if earlier.same_chunking else None
+        if found is None:
+            return None
+        record, document, chunks = found
+        base = _record(target)
+        if (
+            record.path != base.path
+            or record.stamp is None
+            or record.stamp != file_stamp(target.path)
+            or (target.title and target.title != record.title)
+            or (spec and spec.lang and spec.lang != document.lang)
+            or not (document.path and Path(document.path).is_file())
+        ):
+            return None
+        kept = _replace(
+            record,
+            provenance=base.provenance,
+            parent=base.parent,
+            mentioned_at=base.mentioned_at,
+            obtained=base.obtained,
+            # Read now as it was: no longer a copy kept from a run that could not read it.
+            warnings=tuple(w for w in record.warnings if not w.startswith(_KEPT_PREFIX)),
+        )
+        return Outcome(kept, document, chunks, fresh=False, stored=True)
 
     def _build(
         self, target: Target, base: SourceRecord, loaded: Loaded, path: Path, earlier: _Earlier
@@ -185,6 +238,7 @@ class Ingestor:
             path=str(path),
             copy=str(copy),
             sha256=loaded.sha256,
+            stamp=file_stamp(path) if target.url is None else None,
             pages=len(document.pages),
             chunks=len(chunks),
             lang=document.lang,
@@ -263,6 +317,10 @@ class _Earlier:
         self._found: dict[str, tuple[SourceRecord, Document, tuple[Chunk, ...]]] | None = None
         self._lock = threading.Lock()
 
+    @property
+    def same_chunking(self) -> bool:
+        return self._same_chunking
+
     def ok(self, doc_id: str) -> tuple[SourceRecord, Document, tuple[Chunk, ...]] | None:
         with self._lock:
             if self._found is None:
@@ -309,6 +367,16 @@ def _folded(outcomes: list[Outcome]) -> list[Outcome]:
         folded[original] = replace(kept, record=with_alias(kept.record, outcomes[position].record))
         folded[position] = Outcome(as_duplicate(outcomes[position].record, kept.record))
     return folded
+
+
+def file_stamp(path: Path) -> str | None:
+    """Size and modification time of a file (and the parser's version), or None when it
+    cannot be looked at."""
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return f"{found.st_size}:{found.st_mtime_ns}:v{PARSER_VERSION}"
 
 
 def _copy_bytes(document: Document) -> bytes | None:

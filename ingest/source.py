@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 # How the bytes were obtained.
@@ -53,6 +53,9 @@ class SourceRecord:
     chunks: int = 0
     lang: str = "und"
     sha256: str | None = None
+    # A local file's size, modification time and parser version when it was read: a
+    # later run that finds them the same takes its text from the corpus.
+    stamp: str | None = None
     parent: str | None = None  # the root source that links this one
     mentioned_at: Mention | None = None
     warnings: tuple[str, ...] = ()
@@ -74,7 +77,11 @@ class SourceRecord:
         return self.status == "failed" and bool(REFUSED.match(self.error or ""))
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
+        # Field by field, not dataclasses.asdict (which deep-copies all): thousands of
+        # records are written by every run.
+        data = {name: getattr(self, name) for name in _FIELDS}
+        data["mentioned_at"] = asdict(self.mentioned_at) if self.mentioned_at else None
+        data["provenance"] = dict(self.provenance)
         data["mentioned_in"] = self.mentioned_in
         data["warnings"] = list(self.warnings)
         data["attempts"] = list(self.attempts)
@@ -95,3 +102,6 @@ class SourceRecord:
                 "aliases": tuple(Alias(**a) for a in data.get("aliases", ())),
             }
         )
+
+
+_FIELDS = tuple(f.name for f in fields(SourceRecord))

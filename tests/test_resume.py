@@ -64,7 +64,11 @@ def test_a_killed_ingest_resumes_without_doing_its_work_again(
     assert main(["--data-dir", str(data), "ingest", "--offline", str(folder)]) == 0
     out = capsys.readouterr().out
     assert "17 ok" in out  # the report and the 16 files
-    assert "files: 0 parsed now, 17 read from the parse cache" in out
+    # Read from the parse cache, or not read at all when the killed run had written the
+    # corpus before it was killed (then the files are as they were).
+    files = re.search(r"files: (\d+) parsed now, (\d+) read from the parse cache, (\d+) unch", out)
+    assert files, out
+    assert int(files[1]) == 0 and int(files[2]) + int(files[3]) == 17
     found = re.search(r"(\d+) vectors \((\d+) embedded now", out)
     assert found, out
     vectors, embedded = int(found[1]), int(found[2])

@@ -229,7 +229,9 @@ class AppServices:
         )
         text = report(summary, self._store)
         if summary.count("ok"):
-            text += "\n" + build_index(self.config, self._store, model, progress=progress)
+            text += "\n" + build_index(
+                self.config, self._store, model, progress=progress, summary=summary
+            )
         return text
 
     def _check_upload_size(self, uploads: Sequence[Path]) -> None:
