@@ -14,8 +14,11 @@ bundled report's fixed cost does not blur a ratio. In one run, each with its tar
   e. a small PDF whose pages each expand to about 1 MB of text (one Flate-compressed
      content stream shared by every page), ingested in a child process with a timeout,
      hash embedder: time and peak resident memory of the process tree;
-  f. re-ingest of an unchanged corpus of many small text files, hash embedder: the first
-     ingest, the second (nothing changed), then one file added and the run that publishes it.
+  f. re-ingest of a corpus of many small text files, hash embedder: the first ingest, the
+     second (nothing changed), then the runs that publish one file added, one changed and
+     one removed (updates of the last index version), and whether they were updates;
+  g. peak resident memory of `kilde ingest` (child process) over 250 and 1,000 generated
+     PDFs, hash embedder: whether it grows with their number.
 
 Prints the figures and exits 0, whatever they are. Run from the repository root:
 `.venv/bin/python bench/scale.py [--only a,c,...] [--docs 10000] [--bomb-pages 60]`.
@@ -35,6 +38,7 @@ sys.path.insert(0, str(_ROOT))
 
 import argparse  # noqa: E402
 import contextlib  # noqa: E402
+import json  # noqa: E402
 import os  # noqa: E402
 import random  # noqa: E402
 import signal  # noqa: E402
@@ -60,6 +64,8 @@ GOAL_DUPLICATED = 0  # d: queries with a duplicated hit
 GOAL_BOMB_S = 120.0  # e: the expanding PDF ingested, capped or refused
 GOAL_REINGEST_S = 10.0  # f: the unchanged corpus again
 GOAL_ADD_ONE_S = 5.0  # f: one file added, beyond its own parse and embed
+# g: peak memory over four times the PDFs, at most this much more (not growing with them).
+GOAL_MEMORY_GROWTH = 1.25
 
 BOMB_TIMEOUT_S = 300.0
 POLL_S = 0.05
@@ -310,18 +316,28 @@ def reingest(scratch: Path, docs: int) -> list[Line]:
     rng = random.Random(SEED)
     folder = scratch / "notes"
     start = time.perf_counter()
-    write_documents(folder, docs, 1500, rng)
+    paths = write_documents(folder, docs, 1500, rng)
     generated = time.perf_counter() - start
     data = scratch / "data-notes"
     first = kilde_ingest(data, [folder])
+    chunks = _count_lines(data / "corpus" / "chunks.jsonl")
     second = kilde_ingest(data, [])
     extra = scratch / "extra" / "nytt-notat.md"
     extra.parent.mkdir()
     extra.write_text(f"# Nytt notat\n\n{text_of_size(rng, 1500, 'Nytt notat')}", "utf-8")
     added = kilde_ingest(data, [extra])
+    paths[0].write_text(f"# Endret notat\n\n{text_of_size(rng, 1500, 'Endret notat')}", "utf-8")
+    changed = kilde_ingest(data, [])
+    paths[1].unlink()
+    removed = kilde_ingest(data, [])
     alone = kilde_ingest(scratch / "data-alone", [extra])
+    goal = f"goal <= {GOAL_ADD_ONE_S:.0f} s + its own parse and embed"
     return [
-        Line("corpus", f"{docs:,} markdown files of about 1.5 kB, written in {generated:.1f} s"),
+        Line(
+            "corpus",
+            f"{docs:,} markdown files of about 1.5 kB ({chunks:,} chunks), "
+            f"written in {generated:.1f} s",
+        ),
         Line("first ingest", f"{first:.1f} s"),
         Line(
             "second ingest, nothing changed",
@@ -331,11 +347,73 @@ def reingest(scratch: Path, docs: int) -> list[Line]:
         Line(
             "one file added, the run that publishes it",
             f"{added:.1f} s",
-            f"goal <= {GOAL_ADD_ONE_S:.0f} s + its own parse and embed: "
-            f"{verdict(added <= GOAL_ADD_ONE_S + alone)}",
+            f"{goal}: {verdict(added <= GOAL_ADD_ONE_S + alone)}",
         ),
+        Line(
+            "one file changed, the same",
+            f"{changed:.1f} s",
+            verdict(changed <= GOAL_ADD_ONE_S + alone),
+        ),
+        Line("one file removed, the same", f"{removed:.1f} s", verdict(removed <= GOAL_ADD_ONE_S)),
         Line("that file alone into an empty data dir", f"{alone:.1f} s", "its own parse and embed"),
+        Line("how the last three were published", _how_published(data)),
     ]
+
+
+def _count_lines(path: Path) -> int:
+    with path.open("rb") as handle:
+        return sum(1 for line in handle if line.strip())
+
+
+def _how_published(data: Path) -> str:
+    """Whether the current version was updated from the one before (not built whole)."""
+    current = (data / "index" / "CURRENT").read_text().strip()
+    manifest = json.loads((data / "index" / "versions" / current / "manifest.json").read_text())
+    changed = manifest["store"].get("changed_since_full", 0)
+    return (
+        f"updated from the version before ({changed} chunks added or removed since the last "
+        "whole build)"
+        if changed
+        else "built whole"
+    )
+
+
+# --- g. memory over many PDFs ------------------------------------------------------------------
+
+
+def memory_growth(scratch: Path, counts: Sequence[int], pages: int, timeout: float) -> list[Line]:
+    """Peak resident memory of `kilde ingest` over folders of more and more PDFs: bounded
+    means it does not grow with their number."""
+    lines = []
+    peaks = []
+    for count in counts:
+        folder = scratch / f"pdfs-{count}"
+        make_corpus(folder, count, pages)
+        data = scratch / f"data-pdfs-{count}"
+        command = [sys.executable, "-m", "ui.cli", "--data-dir", str(data), "ingest", "--offline"]
+        run = run_watched(
+            [*command, str(folder)], {**os.environ, **ingest_env(data, "hash")}, timeout
+        )
+        took = f"{run.seconds:.1f} s" if run.finished else f"did not finish in {timeout:.0f} s"
+        peaks.append(run.peak_one)
+        lines.append(
+            Line(
+                f"{count:,} PDFs of {pages} pages",
+                f"peak RSS {run.peak_one / 2**20:,.0f} MiB (largest process), "
+                f"{run.peak_total / 2**20:,.0f} MiB (tree); {took}",
+            )
+        )
+    if len(peaks) > 1 and peaks[0]:
+        growth = peaks[-1] / peaks[0]
+        lines.append(
+            Line(
+                f"largest process, {counts[-1]:,} against {counts[0]:,} PDFs",
+                f"{growth:.2f}x",
+                "bounded (goal: does not grow with the number of PDFs): "
+                + verdict(growth <= GOAL_MEMORY_GROWTH),
+            )
+        )
+    return lines
 
 
 # --- report ----------------------------------------------------------------------------------
@@ -361,7 +439,9 @@ def section(title: str, lines: Sequence[Line]) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--only", default="a,c,d,e,f", help="sections to run (default a,c,d,e,f)")
+    parser.add_argument(
+        "--only", default="a,c,d,e,f,g", help="sections to run (default a,c,d,e,f,g)"
+    )
     parser.add_argument("--pdfs", type=int, default=3, help="c: PDFs to generate (default 3)")
     parser.add_argument("--pages", type=int, default=4, help="c: pages per PDF (default 4)")
     parser.add_argument("--twice", type=int, default=30, help="d: documents (default 30)")
@@ -370,6 +450,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--bomb-pages", type=int, default=60, help="e: pages (default 60)")
     parser.add_argument("--timeout", type=float, default=BOMB_TIMEOUT_S, help="e: seconds")
     parser.add_argument("--docs", type=int, default=10_000, help="f: files (default 10000)")
+    parser.add_argument(
+        "--many", default="250,1000", help="g: numbers of PDFs to compare (default 250,1000)"
+    )
+    parser.add_argument("--many-pages", type=int, default=4, help="g: pages per PDF (default 4)")
     args = parser.parse_args(argv)
     chosen = set(args.only.split(","))
 
@@ -392,8 +476,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             section("e. a small PDF that expands to 1 MB per page (hash embedder)", lines)
         if "f" in chosen:
             section(
-                "f. re-ingest of an unchanged corpus (hash embedder)", reingest(scratch, args.docs)
+                "f. re-ingest: unchanged, one file added, changed, removed (hash embedder)",
+                reingest(scratch, args.docs),
             )
+        if "g" in chosen:
+            counts = [int(n) for n in args.many.split(",")]
+            lines = memory_growth(scratch, counts, args.many_pages, args.timeout * 4)
+            section("g. memory while ingesting many PDFs (hash embedder)", lines)
     report.print_total(started)
     return 0
 
