@@ -73,7 +73,9 @@ class Ingestor:
         progress: Progress,
         workers: int,
         sink: ChunkSink | None = None,
+        reread: bool = False,
     ) -> None:
+        """`reread`: read every file, also those whose size and time are as they were."""
         self._fetcher = fetcher
         self._loader = loader
         self._chunker = chunker
@@ -82,6 +84,7 @@ class Ingestor:
         self._progress = progress
         self._workers = workers
         self._sink = sink
+        self._reread = reread
 
     def run(self, specs: Sequence[SourceSpec]) -> IngestSummary:
         chunking = asdict(self._chunker)
@@ -179,8 +182,10 @@ class Ingestor:
         time: its earlier document and chunks, without reading it again (as make and git
         tell a changed file). None when it must be read."""
         spec = target.spec
-        if target.url is not None or target.path is None or (spec and spec.follow_links):
-            return None  # a download is checked by the HTTP cache; links need the text
+        if self._reread or target.url is not None or target.path is None:
+            return None  # a download is checked by the HTTP cache
+        if spec and spec.follow_links:
+            return None  # its links are found in its text
         found = earlier.ok(target.id) if earlier.same_chunking else None
         if found is None:
             return None

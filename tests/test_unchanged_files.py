@@ -40,7 +40,7 @@ def _run(
     monkeypatch.setenv("KILDE_CORPUS__SOURCES", "[]")
     data = tmp_path / "data"
 
-    def run(*sources: Path) -> str:
+    def run(*sources: Path | str) -> str:
         capsys.readouterr()
         assert main(["--data-dir", str(data), "ingest", "--offline", *map(str, sources)]) == 0
         return capsys.readouterr().out
@@ -77,6 +77,13 @@ def test_unchanged_files_are_not_read_again_and_changed_ones_are(tmp_path: Path,
     (path,) = (corpus / "documents").glob("skog*.json")
     document = json.loads(path.read_text("utf-8"))
     assert "sagbruk i Elverum" in document["pages"][0]["text"]
+
+
+def test_rebuild_reads_every_file_again(tmp_path: Path, run: Run) -> None:
+    run(_folder(tmp_path))
+    out = run("--rebuild")
+    assert _files(out) == (0, 12, 0)  # read, its text from the parse cache
+    assert "index: 12 chunks" in out  # built whole
 
 
 def test_a_file_with_the_same_size_but_a_new_time_is_read_again(tmp_path: Path, run: Run) -> None:

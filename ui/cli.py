@@ -91,7 +91,8 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument(
         "--rebuild",
         action="store_true",
-        help="rebuild the index, also when it was made with another embedder",
+        help="read every file again and rebuild the index whole, also when it was made "
+        "with another embedder",
     )
     ingest.set_defaults(command=_ingest)
 

@@ -52,6 +52,7 @@ def run_ingest(
         allow_private_hosts=allow_private_hosts,
         progress=TerminalProgress(),
         model=model,
+        reread=rebuild,
     )
     print(report(summary, store))
     if summary.count("ok") == 0:
@@ -81,6 +82,7 @@ def ingest_sources(
     allow_private_hosts: bool,
     progress: Progress,
     model: Embedder | None = None,
+    reread: bool = False,
 ) -> IngestSummary:
     """Ingest the configured and earlier added sources, and those in `arguments`; with a
     `model`, each document is embedded as soon as it is read (the index build then finds
@@ -110,6 +112,7 @@ def ingest_sources(
             progress=progress,
             workers=fetch.concurrency,
             sink=prefetch,
+            reread=reread,
         )
         try:
             summary = ingestor.run(specs)
