@@ -42,6 +42,10 @@ class VectorStore(Protocol):
         """Inner-product scores and ids of the `k` best rows, best first (-1: none)."""
         ...
 
+    def search_many(self, queries: Vectors, k: int) -> tuple[npt.NDArray[np.float32], Ids]:
+        """`search` for each row of `queries` at once: scores and ids, a row per query."""
+        ...
+
     def __len__(self) -> int: ...
 
 
@@ -109,6 +113,11 @@ class FaissStore:
         k = max(1, min(k, len(self)))
         scores, ids = self._index.search(np.ascontiguousarray(query.reshape(1, -1), np.float32), k)
         return scores[0], ids[0]
+
+    def search_many(self, queries: Vectors, k: int) -> tuple[npt.NDArray[np.float32], Ids]:
+        k = max(1, min(k, len(self)))
+        scores, ids = self._index.search(np.ascontiguousarray(queries, np.float32), k)
+        return scores, ids
 
     def __len__(self) -> int:
         return int(self._index.ntotal)
