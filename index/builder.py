@@ -160,18 +160,26 @@ class IndexBuilder:
 
     def _made(self, chunks: Sequence[Chunk], headings: Sequence[str]) -> _Parts:
         """Every part anew (vectors from the cache where it has them)."""
+        # The lexical index first, and each large part let go as soon as it is used: a
+        # large corpus's peak memory is the sum of what is alive at once.
+        lexical = LexicalIndex.build(chunks, compounds=self._compounds, headings=headings)
         views = chunk_views(chunks, sentences=self._sentence_views)
+        owners = np.asarray(views.owners, dtype=np.int64)
+        spans = np.asarray(views.spans, dtype=np.int64).reshape(-1, 2)
+        texts = views.texts
+        del views
         vectors, embedded = embed_with_cache(
-            self._embedder, self._cache, views.texts, progress=self._progress
+            self._embedder, self._cache, texts, progress=self._progress
         )
+        del texts
         plan = StorePlan.for_size(len(vectors), self._exact_max)
         store = FaissStore.create(self._embedder.dim, plan, training=vectors)
         store.upsert(list(range(len(vectors))), vectors)
-        lexical = LexicalIndex.build(chunks, compounds=self._compounds, headings=headings)
+        del vectors
         return _Parts(
             store,
-            np.asarray(views.owners, dtype=np.int64),
-            np.asarray(views.spans, dtype=np.int64).reshape(-1, 2),
+            owners,
+            spans,
             lexical,
             embedded,
             len(chunks),

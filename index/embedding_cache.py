@@ -40,6 +40,22 @@ class EmbeddingCache:
                 found.update((k, np.frombuffer(v, dtype=np.float32)) for k, v in rows)
         return found
 
+    def fill(self, model: str, rows: dict[str, list[int]], out: Vectors) -> set[str]:
+        """Write each cached vector into `out` at the rows its key lists; the keys found."""
+        keys = sorted(rows)
+        found: set[str] = set()
+        with self._connect() as db:
+            for start in range(0, len(keys), 500):
+                batch = keys[start : start + 500]
+                marks = ",".join("?" * len(batch))
+                for key, vector in db.execute(
+                    f"SELECT key, vector FROM vectors WHERE model = ? AND key IN ({marks})",
+                    [model, *batch],
+                ):
+                    out[rows[key]] = np.frombuffer(vector, dtype=np.float32)
+                    found.add(key)
+        return found
+
     def put(self, model: str, texts: Sequence[str], vectors: Vectors) -> None:
         with self._connect() as db:
             db.executemany(
@@ -59,19 +75,25 @@ def embed_with_cache(
     batch_size: int = 32,
     progress: Progress | None = None,
 ) -> tuple[Vectors, int]:
-    """Vectors for `texts` in order, and how many had to be computed."""
-    known = cache.get(embedder.name, texts)
-    missing = list(dict.fromkeys(t for t in texts if cache_key(t) not in known))
+    """Vectors for `texts` in order, and how many had to be computed.
+
+    Written into one array as they come (from the cache, or embedded), so a large corpus
+    holds its vectors once, not once per text in a mapping and again in the result."""
+    rows: dict[str, list[int]] = {}
+    for position, text in enumerate(texts):
+        rows.setdefault(cache_key(text), []).append(position)
+    out = np.empty((len(texts), embedder.dim), dtype=np.float32)
+    found = cache.fill(embedder.name, rows, out)
+    missing = [texts[positions[0]] for key, positions in rows.items() if key not in found]
     with (progress or SilentProgress()).bar("embedding", len(missing), unit="text") as bar:
         for start in range(0, len(missing), batch_size):
             batch = missing[start : start + batch_size]
             vectors = embedder.embed_passages(batch)
             cache.put(embedder.name, batch, vectors)
-            known.update((cache_key(t), v) for t, v in zip(batch, vectors, strict=True))
+            for text, vector in zip(batch, vectors, strict=True):
+                out[rows[cache_key(text)]] = vector
             bar.advance(steps=len(batch))
-    if not texts:
-        return np.empty((0, embedder.dim), dtype=np.float32), 0
-    return np.stack([known[cache_key(t)] for t in texts]), len(missing)
+    return out, len(missing)
 
 
 def cache_key(text: str) -> str:

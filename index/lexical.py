@@ -12,8 +12,9 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from difflib import SequenceMatcher
 from functools import cached_property
 from pathlib import Path
@@ -89,18 +90,22 @@ class LexicalIndex:
     ) -> LexicalIndex:
         padded = _padded(headings, chunks)
         fresh = [i for i, e in enumerate(earlier) if e is None]
-        texts = [f"{padded[i]}\n{chunks[i].text}" if padded[i] else chunks[i].text for i in fresh]
-        # Words do not depend on the vocabulary: found once, for it and for the terms.
+        # Words do not depend on the vocabulary: found once, for it and for the terms. One
+        # string per distinct word (a corpus repeats a few thousand words millions of
+        # times), and rows counted one at a time, keep the memory of a large build small.
         plain = Analyzer(compounds=False)
-        words = [plain.words(t) for t in texts]
+        same: dict[str, str] = {}
+        words = [
+            [same.setdefault(w, w) for w in plain.words(_text(chunks[i], padded[i]))] for i in fresh
+        ]
         kept = [e for e in earlier if e is not None]
         word_table = (before._words if before else _Table.empty()).taken(kept)
-        word_table = word_table.extended([Counter(set(w)) for w in words])
+        word_table = word_table.extended(Counter(set(w)) for w in words)
         analyzer = Analyzer(word_table.present(), compounds=compounds)
-        counts = [
+        counts = (
             Counter(t for t in analyzer.terms_of_words(found, chunks[i].lang) if t)
             for found, i in zip(words, fresh, strict=True)
-        ]
+        )
         term_table = (before._terms if before else _Table.empty()).taken(kept)
         term_table = term_table.extended(counts)
         # Rows so far: the kept ones in order, then the fresh ones; put back in chunk order.
@@ -254,13 +259,14 @@ class _Table:
     def ordered(self, order: npt.NDArray[np.int64]) -> _Table:
         return _Table(self.matrix[order], self.labels)
 
-    def extended(self, rows: Sequence[Counter[str]]) -> _Table:
+    def extended(self, rows: Iterable[Counter[str]]) -> _Table:
         """These rows added below, with any labels not seen before as new columns."""
         from scipy.sparse import csr_matrix, vstack
 
         labels = list(self.labels)
         columns = dict(self._columns)
-        indptr, indices, data = [0], [], []
+        # Typed arrays, 4 or 8 bytes an entry (a list of ints is 8 plus an object each).
+        indptr, indices, data = array("q", [0]), array("i"), array("i")
         for counts in rows:
             for label, count in counts.items():
                 column = columns.get(label)
@@ -277,7 +283,7 @@ class _Table:
                 np.asarray(indices, dtype=np.int32),
                 np.asarray(indptr, dtype=np.int64),
             ),
-            shape=(len(rows), width),
+            shape=(len(indptr) - 1, width),
         )
         above = self.matrix
         above = csr_matrix((above.data, above.indices, above.indptr), shape=(self.size, width))
@@ -298,6 +304,10 @@ class _Table:
                 (arrays["data"], arrays["indices"], indptr), shape=(len(indptr) - 1, len(labels))
             )
         return cls(matrix, labels)
+
+
+def _text(chunk: Chunk, heading: str) -> str:
+    return f"{heading}\n{chunk.text}" if heading else chunk.text
 
 
 def row_key(chunk: Chunk, heading: str) -> str:
