@@ -10,7 +10,6 @@ b = 0.75, as bm25s scores it (tests/test_lexical.py compares the two).
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 from array import array
 from collections import Counter
@@ -22,6 +21,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import orjson
 
 from index.analyzer import Analyzer
 from index.chunk import Chunk
@@ -210,11 +210,11 @@ class LexicalIndex:
             "rows": self.rows,
             "compounds": self.analyzer.compounds,
         }
-        (directory / "lexical.json").write_text(json.dumps(meta, ensure_ascii=False))
+        (directory / "lexical.json").write_bytes(orjson.dumps(meta))
 
     @classmethod
     def load(cls, directory: Path) -> LexicalIndex:
-        meta = json.loads((directory / "lexical.json").read_text())
+        meta = orjson.loads((directory / "lexical.json").read_bytes())
         terms = _Table.load(directory / "terms.npz", meta["terms"])
         words = _Table.load(directory / "words.npz", meta["words"])
         if len({terms.size, words.size, len(meta["rows"]), meta["size"]}) != 1:
