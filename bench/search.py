@@ -56,7 +56,7 @@ from bench import report  # noqa: E402
 from index.embedder import Vectors  # noqa: E402
 from index.search import _CANDIDATES, _ROWS_PER_CHUNK  # noqa: E402
 from index.settings import IndexSettings  # noqa: E402
-from index.vector_store import FaissStore, StorePlan  # noqa: E402
+from index.vector_store import FaissStore, StorePlan, training_rows  # noqa: E402
 from ui import cli, wiring  # noqa: E402
 from ui.config import load_config  # noqa: E402
 
@@ -234,7 +234,8 @@ def run_store(
 ) -> StoreRun:
     before = rss_bytes()
     start = time.perf_counter()
-    store = FaissStore.create(DIM, plan, training=corpus if plan.kind == "ivf" else None)
+    training = corpus[training_rows(len(corpus), plan)] if plan.kind == "ivf" else None
+    store = FaissStore.create(DIM, plan, training=training)
     trained = time.perf_counter()
     store.upsert(range(len(corpus)), corpus)
     built = time.perf_counter()

@@ -24,7 +24,7 @@ from index.lexical import LexicalIndex
 from index.manifest import FORMAT, EmbedderInfo, Manifest, read_manifest
 from index.progress import Progress
 from index.sections import section_headings
-from index.vector_store import FaissStore, StorePlan
+from index.vector_store import FaissStore, StorePlan, training_rows
 from index.views import chunk_views
 
 # An update takes the unchanged chunks' vectors and lexical rows from the last version;
@@ -32,6 +32,8 @@ from index.views import chunk_views
 # corpus, the next build is full again: compound parts found with today's vocabulary, an
 # IVF index trained on today's vectors, no row ids left unused.
 _FULL_AFTER = 0.25
+# Vectors added to a new store at a time (16,384 x 384 floats: 24 MiB).
+_ADD_AT_ONCE = 16_384
 
 
 @dataclass(frozen=True)
@@ -168,14 +170,30 @@ class IndexBuilder:
         spans = np.asarray(views.spans, dtype=np.int64).reshape(-1, 2)
         texts = views.texts
         del views
-        vectors, embedded = embed_with_cache(
-            self._embedder, self._cache, texts, progress=self._progress
-        )
-        del texts
-        plan = StorePlan.for_size(len(vectors), self._exact_max)
-        store = FaissStore.create(self._embedder.dim, plan, training=vectors)
-        store.upsert(list(range(len(vectors))), vectors)
-        del vectors
+        plan = StorePlan.for_size(len(texts), self._exact_max)
+        training = None
+        if plan.kind == "ivf":
+            rows = training_rows(len(texts), plan)
+            training, _ = embed_with_cache(self._embedder, self._cache, [texts[i] for i in rows])
+        store = FaissStore.create(self._embedder.dim, plan, training=training)
+        del training
+        # Added a part at a time: the whole corpus's vectors are never held twice (here
+        # and in the store), which at 100,000 chunks is hundreds of megabytes.
+        embedded = 0
+        parts = range(0, len(texts), _ADD_AT_ONCE)
+        for number, start in enumerate(parts, start=1):
+            part = texts[start : start + _ADD_AT_ONCE]
+            vectors, made = embed_with_cache(
+                self._embedder,
+                self._cache,
+                part,
+                progress=self._progress,
+                label=f"embedding (part {number} of {len(parts)})"
+                if len(parts) > 1
+                else "embedding",
+            )
+            store.upsert(range(start, start + len(part)), vectors)
+            embedded += made
         return _Parts(
             store,
             owners,

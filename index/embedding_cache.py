@@ -74,6 +74,7 @@ def embed_with_cache(
     *,
     batch_size: int = 32,
     progress: Progress | None = None,
+    label: str = "embedding",
 ) -> tuple[Vectors, int]:
     """Vectors for `texts` in order, and how many had to be computed.
 
@@ -85,7 +86,7 @@ def embed_with_cache(
     out = np.empty((len(texts), embedder.dim), dtype=np.float32)
     found = cache.fill(embedder.name, rows, out)
     missing = [texts[positions[0]] for key, positions in rows.items() if key not in found]
-    with (progress or SilentProgress()).bar("embedding", len(missing), unit="text") as bar:
+    with (progress or SilentProgress()).bar(label, len(missing), unit="text") as bar:
         for start in range(0, len(missing), batch_size):
             batch = missing[start : start + batch_size]
             vectors = embedder.embed_passages(batch)

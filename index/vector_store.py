@@ -25,12 +25,13 @@ Ids = npt.NDArray[np.int64]
 _TRAIN_PER_LIST = 64
 
 
-def _sample(vectors: Vectors, size: int) -> Vectors:
-    """A fixed random subset (seeded, so a rebuild gives the same index)."""
-    if len(vectors) <= size:
-        return np.asarray(vectors, dtype=np.float32)
-    rows = np.random.default_rng(0).choice(len(vectors), size=size, replace=False)
-    return np.asarray(vectors[np.sort(rows)], dtype=np.float32)
+def training_rows(count: int, plan: StorePlan) -> npt.NDArray[np.int64]:
+    """The rows (of `count`) an IVF index of `plan` is trained on: a fixed random subset
+    (seeded, so a rebuild gives the same index), in order."""
+    size = plan.nlist * _TRAIN_PER_LIST
+    if count <= size:
+        return np.arange(count, dtype=np.int64)
+    return np.sort(np.random.default_rng(0).choice(count, size=size, replace=False))
 
 
 class VectorStore(Protocol):
@@ -82,6 +83,8 @@ class FaissStore:
 
     @classmethod
     def create(cls, dim: int, plan: StorePlan, training: Vectors | None = None) -> FaissStore:
+        """An empty store; an IVF one trained on `training` (the rows `training_rows`
+        picks: k-means needs a few dozen per list, more only slow it)."""
         import faiss  # lazy
 
         if plan.kind == "flat":
@@ -92,7 +95,7 @@ class FaissStore:
             raise ValueError(
                 f"an IVF index with {plan.nlist} lists needs that many training vectors"
             )
-        index.train(np.ascontiguousarray(_sample(training, plan.nlist * _TRAIN_PER_LIST)))
+        index.train(np.ascontiguousarray(training, dtype=np.float32))
         index.nprobe = plan.nprobe
         return cls(index, plan)
 

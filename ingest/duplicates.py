@@ -37,7 +37,7 @@ def duplicates(outcomes: Sequence[HasDocument]) -> dict[int, int]:
     for position, outcome in enumerate(outcomes):
         if outcome.document is None:
             continue
-        key = text_key(outcome.document)
+        key = outcome.record.text_key or text_key(outcome.document)
         if key in first:
             found[position] = first[key]
         else:

@@ -15,7 +15,7 @@ from index.language import detect_language
 from index.progress import Progress
 from ingest.chunker import Chunker
 from ingest.corpus import CorpusStore
-from ingest.duplicates import as_duplicate, duplicates, with_alias
+from ingest.duplicates import as_duplicate, duplicates, text_key, with_alias
 from ingest.errors import IngestError, SkippedError
 from ingest.fetcher import Fetcher
 from ingest.links import DroppedLink, LinkPolicy
@@ -24,7 +24,7 @@ from ingest.naming import slug_title
 from ingest.parse_cache import PARSER_VERSION
 from ingest.settings import SourceSpec
 from ingest.source import SourceRecord
-from ingest.targets import Target, linked_targets, raw_text_of, root_target
+from ingest.targets import PathResolver, Target, linked_targets, raw_text_of, root_target
 
 
 class ChunkSink(Protocol):
@@ -90,7 +90,9 @@ class Ingestor:
         chunking = asdict(self._chunker)
         earlier = _Earlier(self._store, same_chunking=self._store.chunking() == chunking)
         removed = self._store.removed()  # by the user: not taken again
-        wanted = [t for t in _unique([root_target(s) for s in specs]) if not _among(t, removed)]
+        resolve = PathResolver()
+        targets = _unique([root_target(s, resolve) for s in specs])
+        wanted = [t for t in targets if not _among(t, removed)]
         roots = self._obtain_all("sources", wanted, earlier)
         seen = {o.record.url for o in roots} | {o.record.id for o in roots} | removed
         linked = _unique(
@@ -244,6 +246,7 @@ class Ingestor:
             copy=str(copy),
             sha256=loaded.sha256,
             stamp=file_stamp(path) if target.url is None else None,
+            text_key=text_key(document) if chunks else None,
             pages=len(document.pages),
             chunks=len(chunks),
             lang=document.lang,

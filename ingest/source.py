@@ -56,6 +56,9 @@ class SourceRecord:
     # A local file's size, modification time and parser version when it was read: a
     # later run that finds them the same takes its text from the corpus.
     stamp: str | None = None
+    # A hash of its normalised text (ingest/duplicates.py), kept so that a document taken
+    # over unchanged is not read through again to find its duplicates.
+    text_key: str | None = None
     parent: str | None = None  # the root source that links this one
     mentioned_at: Mention | None = None
     warnings: tuple[str, ...] = ()

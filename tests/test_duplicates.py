@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from index.chunk import Chunk
 from index.document import Document, Page
 from index.search import _distinct
 from ingest.duplicates import duplicates, text_key
+from ingest.source import SourceRecord
 from ui.cli import main
 
 ARTICLE = (
@@ -31,7 +33,10 @@ def test_the_same_text_differently_wrapped_is_a_duplicate() -> None:
     class Outcome:
         def __init__(self, document: Document) -> None:
             self.document = document
-            self.record = None
+            # As a run makes it: no text key yet, so the document's text is read.
+            self.record = SourceRecord(
+                document.id, document.title, "file", None, None, None, "text", "local", "ok"
+            )
 
     outcomes = [
         Outcome(_doc("a", ARTICLE)),
@@ -39,7 +44,11 @@ def test_the_same_text_differently_wrapped_is_a_duplicate() -> None:
         Outcome(_doc("c", rewrapped)),
     ]
     assert text_key(outcomes[0].document) == text_key(outcomes[2].document)
-    assert duplicates(outcomes) == {2: 0}  # type: ignore[arg-type]
+    assert duplicates(outcomes) == {2: 0}
+    # A record that carries its text's key (a document taken over unchanged) is not read.
+    keyed = Outcome(_doc("d", "Nothing like the others."))
+    keyed.record = replace(keyed.record, text_key=text_key(outcomes[0].document))
+    assert duplicates([*outcomes, keyed]) == {2: 0, 3: 0}
 
 
 def test_ingest_folds_a_copy_into_the_first_as_an_alias(

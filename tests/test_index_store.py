@@ -21,7 +21,7 @@ from index.embedder import HashEmbedder
 from index.embedding_cache import EmbeddingCache
 from index.errors import IndexCorruptError, IndexMismatchError, NoIndexError
 from index.search import Filters, HybridSearcher
-from index.vector_store import FaissStore, StorePlan
+from index.vector_store import FaissStore, StorePlan, training_rows
 from ingest.chunker import Chunker
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -241,7 +241,7 @@ def test_large_corpora_get_an_approximate_index_that_still_finds_neighbours() ->
         np.float32
     )
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    store = FaissStore.create(32, plan, training=vectors)
+    store = FaissStore.create(32, plan, training=vectors[training_rows(len(vectors), plan)])
     store.upsert(list(range(5000)), vectors)
     found = sum(int(store.search(vectors[i], 1)[1][0] == i) for i in range(0, 5000, 50))
     assert found >= 95

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest.targets import PathResolver
 from ui.cli import main
 
 NOTES = {
@@ -106,3 +107,25 @@ def test_an_added_file_is_published_as_an_update(tmp_path: Path, run: Run) -> No
     out = run(extra)
     assert _files(out) == (1, 0, 12)
     assert "index: updated: 1 of 13 chunks new or changed" in out
+
+
+def test_the_path_resolver_resolves_as_path_resolve_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "a.md").write_text("a")
+    (tmp_path / "linked").symlink_to(real, target_is_directory=True)
+    (real / "b.md").symlink_to(real / "a.md")
+    monkeypatch.chdir(tmp_path)
+    paths = [
+        real / "a.md",
+        tmp_path / "linked" / "a.md",  # through a linked folder
+        real / "b.md",  # a linked file
+        Path("linked/a.md"),  # relative
+        real / "..",
+        tmp_path / "linked" / "missing.md",
+    ]
+    resolve = PathResolver()
+    assert [resolve(p) for p in paths] == [p.resolve() for p in paths]
+    assert [resolve(p) for p in paths] == [p.resolve() for p in paths]  # from its memory
