@@ -210,6 +210,7 @@ class Ingestor:
             obtained=base.obtained,
             # Read now as it was: no longer a copy kept from a run that could not read it.
             warnings=tuple(w for w in record.warnings if not w.startswith(_KEPT_PREFIX)),
+            text_key=record.text_key or text_key(document),  # made once, by an older kilde
         )
         return Outcome(kept, document, chunks, fresh=False, stored=True)
 
