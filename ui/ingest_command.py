@@ -26,7 +26,6 @@ from ingest.source import SourceRecord
 from ingest.targets import expand_folder
 from ingest.url import normalise_url
 from ui import wiring
-from ui.collector import fewer_collections
 from ui.config import Config
 from ui.tables import problems, sources_table
 
@@ -46,25 +45,24 @@ def run_ingest(
     model = wiring.embedder(config)
     if not rebuild:
         check_embedder(config, model)
-    with fewer_collections():
-        summary = ingest_sources(
-            config,
-            arguments,
-            offline=offline,
-            allow_private_hosts=allow_private_hosts,
-            progress=TerminalProgress(),
-            model=model,
-            reread=rebuild,
+    summary = ingest_sources(
+        config,
+        arguments,
+        offline=offline,
+        allow_private_hosts=allow_private_hosts,
+        progress=TerminalProgress(),
+        model=model,
+        reread=rebuild,
+    )
+    print(report(summary, store))
+    if summary.count("ok") == 0:
+        print("kilde: nothing could be ingested; see the reasons above", file=sys.stderr)
+        return 1
+    print(
+        build_index(
+            config, store, model, progress=TerminalProgress(), force=rebuild, summary=summary
         )
-        print(report(summary, store))
-        if summary.count("ok") == 0:
-            print("kilde: nothing could be ingested; see the reasons above", file=sys.stderr)
-            return 1
-        print(
-            build_index(
-                config, store, model, progress=TerminalProgress(), force=rebuild, summary=summary
-            )
-        )
+    )
     failed = summary.count("failed") + summary.count("skipped")
     return 1 if strict and failed else 0
 

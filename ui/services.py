@@ -20,7 +20,6 @@ from index.search import HybridSearcher
 from ingest.corpus import CorpusStore
 from ingest.source import SourceRecord
 from ui import wiring
-from ui.collector import fewer_collections
 from ui.config import Config
 from ui.ingest_command import build_index, ingest_sources, report
 
@@ -220,20 +219,19 @@ class AppServices:
             model = self.searcher().embedder
         except KildeIndexError:
             model = wiring.embedder(self.config)  # the first index
-        with fewer_collections():
-            summary = ingest_sources(
-                self.config,
-                arguments,
-                offline=offline,
-                allow_private_hosts=self.config.fetch.allow_private_hosts,
-                progress=progress,
-                model=model,
+        summary = ingest_sources(
+            self.config,
+            arguments,
+            offline=offline,
+            allow_private_hosts=self.config.fetch.allow_private_hosts,
+            progress=progress,
+            model=model,
+        )
+        text = report(summary, self._store)
+        if summary.count("ok"):
+            text += "\n" + build_index(
+                self.config, self._store, model, progress=progress, summary=summary
             )
-            text = report(summary, self._store)
-            if summary.count("ok"):
-                text += "\n" + build_index(
-                    self.config, self._store, model, progress=progress, summary=summary
-                )
         return text
 
     def _check_upload_size(self, uploads: Sequence[Path]) -> None:
