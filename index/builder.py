@@ -108,6 +108,9 @@ class IndexBuilder:
 
         A version is updated from the current one when few chunks changed (unless
         `force`): unchanged chunks keep their vectors and lexical rows."""
+        # In one order whoever passes them (a run, or the corpus read back from disk), so
+        # the same documents always give the same digest and files.
+        documents = sorted(documents, key=lambda d: d.id)
         questions = bank()
         inputs = self._inputs(documents, chunks, questions)
         same = None if force else self._current_if_built_from(inputs)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -27,34 +27,28 @@ class EmbeddingCache:
         return sqlite3.connect(self.path, timeout=30)
 
     def get(self, model: str, texts: Sequence[str]) -> dict[str, Vectors]:
-        keys = sorted({cache_key(t) for t in texts})
-        found: dict[str, Vectors] = {}
-        with self._connect() as db:
-            for start in range(0, len(keys), 500):
-                batch = keys[start : start + 500]
-                marks = ",".join("?" * len(batch))
-                rows = db.execute(
-                    f"SELECT key, vector FROM vectors WHERE model = ? AND key IN ({marks})",
-                    [model, *batch],
-                )
-                found.update((k, np.frombuffer(v, dtype=np.float32)) for k, v in rows)
-        return found
+        return dict(self._found(model, {cache_key(t) for t in texts}))
 
     def fill(self, model: str, rows: dict[str, list[int]], out: Vectors) -> set[str]:
         """Write each cached vector into `out` at the rows its key lists; the keys found."""
-        keys = sorted(rows)
         found: set[str] = set()
+        for key, vector in self._found(model, rows):
+            out[rows[key]] = vector
+            found.add(key)
+        return found
+
+    def _found(self, model: str, keys: Iterable[str]) -> Iterator[tuple[str, Vectors]]:
+        """The cached (key, vector) pairs among `keys`, asked for 500 keys at a time."""
+        wanted = sorted(keys)
         with self._connect() as db:
-            for start in range(0, len(keys), 500):
-                batch = keys[start : start + 500]
+            for start in range(0, len(wanted), 500):
+                batch = wanted[start : start + 500]
                 marks = ",".join("?" * len(batch))
                 for key, vector in db.execute(
                     f"SELECT key, vector FROM vectors WHERE model = ? AND key IN ({marks})",
                     [model, *batch],
                 ):
-                    out[rows[key]] = np.frombuffer(vector, dtype=np.float32)
-                    found.add(key)
-        return found
+                    yield key, np.frombuffer(vector, dtype=np.float32)
 
     def put(self, model: str, texts: Sequence[str], vectors: Vectors) -> None:
         with self._connect() as db:

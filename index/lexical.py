@@ -115,7 +115,7 @@ class LexicalIndex:
         for position, e in enumerate(earlier):
             order[position] = next(taken) if e is not None else next(made)
         rows = [row_key(c, h) for c, h in zip(chunks, padded, strict=True)]
-        return cls(term_table.ordered(order), word_table.ordered(order), analyzer, rows)
+        return cls(term_table.taken(order), word_table.taken(order), analyzer, rows)
 
     def scores(self, query: str) -> Scores:
         """BM25 score of every chunk, in chunk order."""
@@ -253,11 +253,9 @@ class _Table:
         """The labels that occur in some row."""
         return [self.labels[i] for i in np.flatnonzero(self.frequencies())]
 
-    def taken(self, rows: Sequence[int]) -> _Table:
+    def taken(self, rows: Sequence[int] | npt.NDArray[np.int64]) -> _Table:
+        """These rows, in this order."""
         return _Table(self.matrix[np.asarray(rows, dtype=np.int64)], self.labels)
-
-    def ordered(self, order: npt.NDArray[np.int64]) -> _Table:
-        return _Table(self.matrix[order], self.labels)
 
     def extended(self, rows: Iterable[Counter[str]]) -> _Table:
         """These rows added below, with any labels not seen before as new columns."""

@@ -113,8 +113,7 @@ class FaissStore:
             self._index.remove_ids(faiss.IDSelectorBatch(len(wanted), faiss.swig_ptr(wanted)))
 
     def search(self, query: Vectors, k: int) -> tuple[npt.NDArray[np.float32], Ids]:
-        k = max(1, min(k, len(self)))
-        scores, ids = self._index.search(np.ascontiguousarray(query.reshape(1, -1), np.float32), k)
+        scores, ids = self.search_many(query.reshape(1, -1), k)
         return scores[0], ids[0]
 
     def search_many(self, queries: Vectors, k: int) -> tuple[npt.NDArray[np.float32], Ids]:

@@ -144,10 +144,7 @@ def build_index(
     from `store`."""
     builder = wiring.builder(config, model, progress)
     if summary is not None and summary.documents:
-        # In the order the store reads them back (by file name), so the build's inputs
-        # digest is the same whichever way the corpus came.
-        documents = sorted(summary.documents, key=lambda d: f"{d.id}.json")
-        chunks = summary.chunks
+        documents, chunks = summary.documents, summary.chunks
     else:
         documents, chunks = store.documents(), store.chunks()
     built = builder.build(documents, chunks, force=force)
