@@ -128,11 +128,19 @@ class Ingestor:
             self._progress.bar(label, len(targets)) as bar,
             ThreadPoolExecutor(max_workers=self._workers) as pool,
         ):
-            futures = [pool.submit(self._obtain, t, earlier) for t in targets]
+            # A file unchanged since the last run is settled here, without a task: most
+            # files of a re-run are, and a task each was most of such a run's time.
+            settled = [self._unchanged_file(t, earlier) for t in targets]
+            futures = [
+                None if done is not None else pool.submit(self._obtain, t, earlier)
+                for t, done in zip(targets, settled, strict=True)
+            ]
             outcomes = []
             pages = 0
-            for target, future in zip(targets, futures, strict=True):
-                outcome = self._keep_earlier(target, future.result(), earlier)
+            for target, done, future in zip(targets, settled, futures, strict=True):
+                result = done if future is None else future.result()
+                assert result is not None
+                outcome = self._keep_earlier(target, result, earlier)
                 if self._sink is not None and outcome.fresh:
                     self._sink.add(outcome.chunks)
                 pages += outcome.record.pages or 0
@@ -150,9 +158,6 @@ class Ingestor:
             return Outcome(_replace(_record(target), error=f"unexpected error: {reason}"))
 
     def _obtain_unguarded(self, target: Target, earlier: _Earlier) -> Outcome:
-        unchanged = self._unchanged_file(target, earlier)
-        if unchanged is not None:
-            return unchanged
         base = _record(target)
         path, content_type = target.path, None
         if target.url is not None:

@@ -16,7 +16,7 @@ STATUSES = ("ok", "failed", "skipped", "duplicate")
 REFUSED = re.compile(r"^(?:\w+: )?refused ")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """The passage of a root source that refers to (links) this source."""
 
@@ -27,7 +27,7 @@ class Mention:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Alias:
     """Another name for the same text: a second file or URL that held it."""
 
@@ -37,7 +37,7 @@ class Alias:
     path: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourceRecord:
     id: str
     title: str

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import sys
-from collections.abc import Sequence
-from contextlib import suppress
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import replace
 from pathlib import Path
 
@@ -45,26 +46,39 @@ def run_ingest(
     model = wiring.embedder(config)
     if not rebuild:
         check_embedder(config, model)
-    summary = ingest_sources(
-        config,
-        arguments,
-        offline=offline,
-        allow_private_hosts=allow_private_hosts,
-        progress=TerminalProgress(),
-        model=model,
-        reread=rebuild,
-    )
-    print(report(summary, store))
-    if summary.count("ok") == 0:
-        print("kilde: nothing could be ingested; see the reasons above", file=sys.stderr)
-        return 1
-    print(
-        build_index(
-            config, store, model, progress=TerminalProgress(), force=rebuild, summary=summary
+    with _startup_frozen():
+        summary = ingest_sources(
+            config,
+            arguments,
+            offline=offline,
+            allow_private_hosts=allow_private_hosts,
+            progress=TerminalProgress(),
+            model=model,
+            reread=rebuild,
         )
-    )
+        print(report(summary, store))
+        if summary.count("ok") == 0:
+            print("kilde: nothing could be ingested; see the reasons above", file=sys.stderr)
+            return 1
+        print(
+            build_index(
+                config, store, model, progress=TerminalProgress(), force=rebuild, summary=summary
+            )
+        )
     failed = summary.count("failed") + summary.count("skipped")
     return 1 if strict and failed else 0
+
+
+@contextmanager
+def _startup_frozen() -> Iterator[None]:
+    """The objects made so far (modules, the model) left out of garbage collections while
+    the block runs: each full collection walked them all again, a third of a second of a
+    re-run over 10,000 files. Objects made in the block are collected as usual."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def check_embedder(config: Config, model: Embedder) -> None:
