@@ -58,7 +58,8 @@ class LexicalIndex:
     ) -> LexicalIndex:
         """`headings`: per chunk, the heading of its section when the chunk does not hold it;
         its words count as the chunk's own."""
-        return cls._made(chunks, headings, compounds, [None] * len(chunks), None)
+        keys = _row_keys(chunks, headings)
+        return cls._made(chunks, headings, compounds, [None] * len(chunks), None, keys)
 
     def updated(
         self, chunks: Sequence[Chunk], *, headings: Sequence[str] = ()
@@ -72,11 +73,12 @@ class LexicalIndex:
         free: dict[str, list[int]] = {}
         for position, key in enumerate(self.rows):
             free.setdefault(key, []).append(position)
+        keys = _row_keys(chunks, headings)
         earlier: list[int | None] = []
-        for chunk, heading in zip(chunks, _padded(headings, chunks), strict=True):
-            found = free.get(row_key(chunk, heading))
+        for key in keys:
+            found = free.get(key)
             earlier.append(found.pop(0) if found else None)
-        made = self._made(chunks, headings, self.analyzer.compounds, earlier, self)
+        made = self._made(chunks, headings, self.analyzer.compounds, earlier, self, keys)
         return made, sum(e is None for e in earlier)
 
     @classmethod
@@ -87,7 +89,10 @@ class LexicalIndex:
         compounds: bool,
         earlier: Sequence[int | None],
         before: LexicalIndex | None,
+        keys: list[str],
     ) -> LexicalIndex:
+        """`earlier[i]`: the row of `before` that chunk i takes over (None: analysed now);
+        `keys`: each chunk's row key."""
         padded = _padded(headings, chunks)
         fresh = [i for i, e in enumerate(earlier) if e is None]
         # Words do not depend on the vocabulary: found once, for it and for the terms. One
@@ -98,24 +103,28 @@ class LexicalIndex:
         words = [
             [same.setdefault(w, w) for w in plain.words(_text(chunks[i], padded[i]))] for i in fresh
         ]
-        kept = [e for e in earlier if e is not None]
-        word_table = (before._words if before else _Table.empty()).taken(kept)
-        word_table = word_table.extended(Counter(set(w)) for w in words)
+        # The fresh rows go below the earlier table's; then one pass puts every row a chunk
+        # takes in chunk order (rows of removed chunks are left behind).
+        start = before.size if before else 0
+        made = iter(range(start, start + len(fresh)))
+        order = np.fromiter(
+            (next(made) if e is None else e for e in earlier), dtype=np.int64, count=len(chunks)
+        )
+        word_table = (before._words if before else _Table.empty()).extended(
+            Counter(set(w)) for w in words
+        )
+        if before is not None:  # a whole build's rows are in chunk order already
+            word_table = word_table.taken(order)
+        # The vocabulary of the rows kept (a removed chunk's words are no longer known).
         analyzer = Analyzer(word_table.present(), compounds=compounds)
         counts = (
             Counter(t for t in analyzer.terms_of_words(found, chunks[i].lang) if t)
             for found, i in zip(words, fresh, strict=True)
         )
-        term_table = (before._terms if before else _Table.empty()).taken(kept)
-        term_table = term_table.extended(counts)
-        # Rows so far: the kept ones in order, then the fresh ones; put back in chunk order.
-        order = np.empty(len(chunks), dtype=np.int64)
-        taken = iter(range(len(kept)))
-        made = iter(range(len(kept), len(chunks)))
-        for position, e in enumerate(earlier):
-            order[position] = next(taken) if e is not None else next(made)
-        rows = [row_key(c, h) for c, h in zip(chunks, padded, strict=True)]
-        return cls(term_table.taken(order), word_table.taken(order), analyzer, rows)
+        term_table = (before._terms if before else _Table.empty()).extended(counts)
+        if before is not None:
+            term_table = term_table.taken(order)
+        return cls(term_table, word_table, analyzer, keys)
 
     def scores(self, query: str) -> Scores:
         """BM25 score of every chunk, in chunk order."""
@@ -306,6 +315,10 @@ class _Table:
 
 def _text(chunk: Chunk, heading: str) -> str:
     return f"{heading}\n{chunk.text}" if heading else chunk.text
+
+
+def _row_keys(chunks: Sequence[Chunk], headings: Sequence[str]) -> list[str]:
+    return [row_key(c, h) for c, h in zip(chunks, _padded(headings, chunks), strict=True)]
 
 
 def row_key(chunk: Chunk, heading: str) -> str:
