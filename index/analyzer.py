@@ -10,6 +10,8 @@ from typing import Any
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 _JOINER = re.compile(r"[-'’]")
 _LANGUAGES = {"no": "norwegian", "en": "english"}
+_ONE = {lang: (lang,) for lang in _LANGUAGES}
+_BOTH = tuple(_LANGUAGES)  # text of another or unknown language: stemmed both ways
 # A compound part shorter than this is more often a coincidence than a word.
 _MIN_PART = 4
 _MIN_COMPOUND = 9
@@ -74,15 +76,18 @@ class Analyzer:
 
     def terms_of_words(self, words: Iterable[str], lang: str) -> list[str]:
         """Index terms of `words` (as `words` gives them) in `lang`."""
-        langs = (lang,) if lang in _LANGUAGES else tuple(_LANGUAGES)
         terms: list[str] = []
         for word in words:
-            found = self._terms_of.get((word, langs))
-            if found is None:
-                found = self._word_terms(word, langs)
-                self._terms_of[(word, langs)] = found
-            terms.extend(found)
+            terms.extend(self.word_terms(word, lang))
         return terms
+
+    def word_terms(self, word: str, lang: str) -> tuple[str, ...]:
+        """Index terms of one word (as `words` gives it) in `lang`."""
+        langs = _ONE.get(lang, _BOTH)
+        found = self._terms_of.get((word, langs))
+        if found is None:
+            found = self._terms_of[(word, langs)] = self._word_terms(word, langs)
+        return found
 
     def _word_terms(self, word: str, langs: tuple[str, ...]) -> tuple[str, ...]:
         forms = [word, *self.parts(word)] if self.compounds else [word]

@@ -13,9 +13,10 @@ import hashlib
 import math
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from difflib import SequenceMatcher
 from functools import cached_property
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ Scores = npt.NDArray[np.float32]
 # language, and how alike (difflib's ratio) the rest must be.
 _PREFIX = 3
 _ALIKE = 0.7
+_BLOCK = 4096  # rows of a table turned into Python lists at once
 _K1 = 1.5
 _B = 0.75
 
@@ -40,10 +42,10 @@ class LexicalIndex:
     def __init__(
         self, terms: _Table, words: _Table, analyzer: Analyzer, rows: Sequence[str]
     ) -> None:
-        """`terms`: how often each term occurs in each chunk; `words`: which words each
-        chunk has (the analyzer's vocabulary, for compounds and names); `rows`: a key
-        per chunk (its text, heading and language) that tells a later build which rows
-        it can take over."""
+        """`terms`: how often each term occurs in each chunk; `words`: how often each word
+        does (the analyzer's vocabulary, for compounds and names); `rows`: a key per chunk
+        (its text, heading and language) that tells a later build which rows it can take
+        over."""
         self._terms = terms
         self._words = words
         self.analyzer = analyzer
@@ -95,33 +97,29 @@ class LexicalIndex:
         `keys`: each chunk's row key."""
         padded = _padded(headings, chunks)
         fresh = [i for i, e in enumerate(earlier) if e is None]
-        # Words do not depend on the vocabulary: found once, for it and for the terms. One
-        # string per distinct word (a corpus repeats a few thousand words millions of
-        # times), and rows counted one at a time, keep the memory of a large build small.
+        # Words do not depend on the vocabulary: counted once per chunk into the word table
+        # (one string per distinct word), and the terms worked out from those counts. No
+        # list of every chunk's words is held: at 100,000 chunks it was most of the memory.
         plain = Analyzer(compounds=False)
-        same: dict[str, str] = {}
-        words = [
-            [same.setdefault(w, w) for w in plain.words(_text(chunks[i], padded[i]))] for i in fresh
-        ]
-        # The fresh rows go below the earlier table's; then one pass puts every row a chunk
-        # takes in chunk order (rows of removed chunks are left behind).
         start = before.size if before else 0
+        word_table = (before._words if before else _Table.empty()).extended(
+            Counter(plain.words(_text(chunks[i], padded[i]))) for i in fresh
+        )
+        # The fresh rows went below the earlier table's; one pass puts every row a chunk
+        # takes in chunk order (rows of removed chunks are left behind).
         made = iter(range(start, start + len(fresh)))
         order = np.fromiter(
             (next(made) if e is None else e for e in earlier), dtype=np.int64, count=len(chunks)
         )
-        word_table = (before._words if before else _Table.empty()).extended(
-            Counter(set(w)) for w in words
-        )
-        if before is not None:  # a whole build's rows are in chunk order already
-            word_table = word_table.taken(order)
+        kept_words = word_table.taken(order) if before is not None else word_table
         # The vocabulary of the rows kept (a removed chunk's words are no longer known).
-        analyzer = Analyzer(word_table.present(), compounds=compounds)
+        analyzer = Analyzer(kept_words.present(), compounds=compounds)
         counts = (
-            Counter(t for t in analyzer.terms_of_words(found, chunks[i].lang) if t)
-            for found, i in zip(words, fresh, strict=True)
+            _term_counts(analyzer, words, chunks[i].lang)
+            for words, i in zip(word_table.rows(start, start + len(fresh)), fresh, strict=True)
         )
         term_table = (before._terms if before else _Table.empty()).extended(counts)
+        word_table = kept_words
         if before is not None:
             term_table = term_table.taken(order)
         return cls(term_table, word_table, analyzer, keys)
@@ -262,11 +260,24 @@ class _Table:
         """The labels that occur in some row."""
         return [self.labels[i] for i in np.flatnonzero(self.frequencies())]
 
+    def rows(self, start: int, stop: int) -> Iterator[list[tuple[str, int]]]:
+        """The labels of rows `start` to `stop`, each with its count: a block of rows made
+        into Python lists at a time (per row, numpy's slicing cost more than the rest)."""
+        matrix, labels = self.matrix, self.labels
+        for block in range(start, stop, _BLOCK):
+            bounds = matrix.indptr[block : min(block + _BLOCK, stop) + 1].tolist()
+            indices = matrix.indices[bounds[0] : bounds[-1]].tolist()
+            data = matrix.data[bounds[0] : bounds[-1]].tolist()
+            base = bounds[0]
+            for begin, end in pairwise(bounds):
+                found = range(begin - base, end - base)
+                yield [(labels[indices[i]], data[i]) for i in found]
+
     def taken(self, rows: Sequence[int] | npt.NDArray[np.int64]) -> _Table:
         """These rows, in this order."""
         return _Table(self.matrix[np.asarray(rows, dtype=np.int64)], self.labels)
 
-    def extended(self, rows: Iterable[Counter[str]]) -> _Table:
+    def extended(self, rows: Iterable[Mapping[str, int]]) -> _Table:
         """These rows added below, with any labels not seen before as new columns."""
         from scipy.sparse import csr_matrix, vstack
 
@@ -311,6 +322,17 @@ class _Table:
                 (arrays["data"], arrays["indices"], indptr), shape=(len(indptr) - 1, len(labels))
             )
         return cls(matrix, labels)
+
+
+def _term_counts(analyzer: Analyzer, words: Iterable[tuple[str, int]], lang: str) -> dict[str, int]:
+    """How often each index term occurs, from how often each word does."""
+    counts: dict[str, int] = {}
+    found, terms_of = counts.get, analyzer.word_terms  # looked up once: millions of calls
+    for word, count in words:
+        for term in terms_of(word, lang):
+            if term:
+                counts[term] = found(term, 0) + count
+    return counts
 
 
 def _text(chunk: Chunk, heading: str) -> str:

@@ -28,6 +28,7 @@ from ingest.targets import expand_folder
 from ingest.url import normalise_url
 from ui import wiring
 from ui.config import Config
+from ui.memory import release_freed_memory
 from ui.tables import problems, sources_table
 
 
@@ -156,6 +157,7 @@ def build_index(
     """Embed what is new and publish a new index version (if anything changed, or `force`);
     returns a one-line summary. The corpus is the one `summary`'s run wrote, else read
     from `store`."""
+    release_freed_memory()  # what reading left behind, before the build needs its own
     builder = wiring.builder(config, model, progress)
     if summary is not None and summary.documents:
         documents, chunks = summary.documents, summary.chunks
