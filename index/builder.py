@@ -25,7 +25,7 @@ from index.manifest import FORMAT, EmbedderInfo, Manifest, read_manifest
 from index.progress import Progress
 from index.sections import section_headings
 from index.vector_store import FaissStore, StorePlan, training_rows
-from index.views import chunk_views
+from index.views import chunk_views, view_spans, view_texts
 
 # An update takes the unchanged chunks' vectors and lexical rows from the last version;
 # once the chunks added and removed since the last full build pass this share of the
@@ -168,24 +168,30 @@ class IndexBuilder:
         # The lexical index first, and each large part let go as soon as it is used: a
         # large corpus's peak memory is the sum of what is alive at once.
         lexical = LexicalIndex.build(chunks, compounds=self._compounds, headings=headings)
-        views = chunk_views(chunks, sentences=self._sentence_views)
-        owners = np.asarray(views.owners, dtype=np.int64)
-        spans = np.asarray(views.spans, dtype=np.int64).reshape(-1, 2)
-        texts = views.texts
-        del views
-        plan = StorePlan.for_size(len(texts), self._exact_max)
+        found_owners, found_spans = view_spans(chunks, sentences=self._sentence_views)
+        owners = np.asarray(found_owners, dtype=np.int64)
+        spans = np.asarray(found_spans, dtype=np.int64).reshape(-1, 2)
+        del found_owners, found_spans
+        count = len(owners)
+
+        def texts(rows: npt.NDArray[np.int64]) -> list[str]:
+            # Made a part at a time from where they lie: all of them at once were as
+            # large as the chunks' text again.
+            return view_texts(chunks, owners[rows].tolist(), spans[rows].tolist())
+
+        plan = StorePlan.for_size(count, self._exact_max)
         training = None
         if plan.kind == "ivf":
-            rows = training_rows(len(texts), plan)
-            training, _ = embed_with_cache(self._embedder, self._cache, [texts[i] for i in rows])
-        store = FaissStore.create(self._embedder.dim, plan, training=training)
+            rows = training_rows(count, plan)
+            training, _ = embed_with_cache(self._embedder, self._cache, texts(rows))
+        store = FaissStore.create(self._embedder.dim, plan, training=training, capacity=count)
         del training
         # Added a part at a time: the whole corpus's vectors are never held twice (here
         # and in the store), which at 100,000 chunks is hundreds of megabytes.
         embedded = 0
-        parts = range(0, len(texts), _ADD_AT_ONCE)
+        parts = range(0, count, _ADD_AT_ONCE)
         for number, start in enumerate(parts, start=1):
-            part = texts[start : start + _ADD_AT_ONCE]
+            part = texts(np.arange(start, min(start + _ADD_AT_ONCE, count), dtype=np.int64))
             vectors, made = embed_with_cache(
                 self._embedder,
                 self._cache,

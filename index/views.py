@@ -8,7 +8,7 @@ the best of chunk and sentence). A chunk's dense score is its best view's.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from index.chunk import Chunk
@@ -26,7 +26,16 @@ class Views:
 
 
 def chunk_views(chunks: Sequence[Chunk], *, sentences: bool = True) -> Views:
-    texts = [c.text for c in chunks]
+    owners, spans = view_spans(chunks, sentences=sentences)
+    return Views(view_texts(chunks, owners, spans), owners, spans)
+
+
+def view_spans(
+    chunks: Sequence[Chunk], *, sentences: bool = True
+) -> tuple[list[int], list[tuple[int, int]]]:
+    """Where each view lies: its chunk (by position) and its span in that chunk's text;
+    every chunk whole first, then the sentences. The texts are `view_texts`: a large
+    build makes them a part at a time instead of holding them all."""
     owners = list(range(len(chunks)))
     spans = [(0, len(c.text)) for c in chunks]
     if sentences:
@@ -36,7 +45,13 @@ def chunk_views(chunks: Sequence[Chunk], *, sentences: bool = True) -> Views:
                 continue
             for start, end in sentences_of_chunk:
                 if end - start >= _MIN_SENTENCE:
-                    texts.append(chunk.text[start:end])
                     owners.append(position)
                     spans.append((start, end))
-    return Views(texts, owners, spans)
+    return owners, spans
+
+
+def view_texts(
+    chunks: Sequence[Chunk], owners: Iterable[int], spans: Iterable[Sequence[int]]
+) -> list[str]:
+    """The texts of the views at `owners` and `spans`."""
+    return [chunks[o].text[s:e] for o, (s, e) in zip(owners, spans, strict=True)]
