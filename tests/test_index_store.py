@@ -247,3 +247,34 @@ def test_large_corpora_get_an_approximate_index_that_still_finds_neighbours() ->
     assert found >= 95
     store.delete(list(range(100)))
     assert len(store) == 4900
+
+
+def test_a_build_in_parts_keeps_each_view_under_its_own_row(tmp_path: Path) -> None:
+    """More views than one part of a build holds (16,384): every row's vector is that of
+    the text its owner and span say it stands for, on both sides of each part's edge."""
+    embedder = HashEmbedder()
+    docs, chunks = [], []
+    for number in range(30):
+        pages = []
+        for page in range(1, 101):
+            text = " ".join(
+                f"Setning {s} på side {page} i notat {number} gjelder tema {number * 1000 + page}."
+                for s in range(6)
+            )
+            pages.append(Page(page, text))
+            chunk_id = Chunk.make_id(f"n{number}", page, 0, len(text))
+            chunks.append(Chunk(chunk_id, f"n{number}", page, 0, len(text), text, "no"))
+        docs.append(
+            Document(f"n{number}", f"Notat {number}", None, None, "text", "no", tuple(pages))
+        )
+    report = _build(tmp_path, embedder, exact_max=100_000).build(docs, chunks)
+    assert report.vectors > 16_384 + 1_000  # crosses the edge of the first part
+    owners = np.load(report.folder / "owners.npy")
+    spans = np.load(report.folder / "spans.npy")
+    store = FaissStore.load(report.folder / "vectors.faiss", StorePlan("flat", "test"))
+    rows = [0, 1, 2_399, 2_400, 16_383, 16_384, 16_385, report.vectors - 1]
+    texts = [chunks[owners[r]].text[spans[r][0] : spans[r][1]] for r in rows]
+    assert all(len(t) >= 25 for t in texts) and len(set(texts)) == len(rows)
+    scores, ids = store.search_many(embedder.embed_passages(texts), 1)
+    assert ids[:, 0].tolist() == rows
+    assert np.allclose(scores[:, 0], 1.0, atol=1e-5)
