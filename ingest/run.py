@@ -130,7 +130,7 @@ class Ingestor:
         ):
             # A file unchanged since the last run is settled here, without a task: most
             # files of a re-run are, and a task each was most of such a run's time.
-            settled = [self._unchanged_file(t, earlier) for t in targets]
+            settled = [self._settled(t, earlier) for t in targets]
             futures = [
                 None if done is not None else pool.submit(self._obtain, t, earlier)
                 for t, done in zip(targets, settled, strict=True)
@@ -183,6 +183,14 @@ class Ingestor:
         except IngestError as error:
             return Outcome(_replace(base, status="failed", error=str(error)))
         return self._build(target, base, loaded, path, earlier)
+
+    def _settled(self, target: Target, earlier: _Earlier) -> Outcome | None:
+        """`_unchanged_file`, or None (read it) if even telling that failed: one odd file
+        must not stop the run, and reading it reports what is wrong with it."""
+        try:
+            return self._unchanged_file(target, earlier)
+        except Exception:  # not swallowed: the file is read, and its error recorded there
+            return None
 
     def _unchanged_file(self, target: Target, earlier: _Earlier) -> Outcome | None:
         """A local file with the size and modification time it had when it was read last
