@@ -38,7 +38,6 @@ sys.path.insert(0, str(_ROOT))
 
 import argparse  # noqa: E402
 import contextlib  # noqa: E402
-import json  # noqa: E402
 import os  # noqa: E402
 import random  # noqa: E402
 import signal  # noqa: E402
@@ -53,6 +52,8 @@ import psutil  # noqa: E402
 
 from bench import report  # noqa: E402
 from bench.ingest import SEED, ingest_env, kilde_ingest, make_corpus, paragraph  # noqa: E402
+from index.directory import IndexDirectory  # noqa: E402
+from index.manifest import read_manifest  # noqa: E402
 from index.views import chunk_views  # noqa: E402
 from ingest.corpus import CorpusStore  # noqa: E402
 from ui import wiring  # noqa: E402
@@ -367,9 +368,8 @@ def _count_lines(path: Path) -> int:
 
 def _how_published(data: Path) -> str:
     """Whether the current version was updated from the one before (not built whole)."""
-    current = (data / "index" / "CURRENT").read_text().strip()
-    manifest = json.loads((data / "index" / "versions" / current / "manifest.json").read_text())
-    changed = manifest["store"].get("changed_since_full", 0)
+    manifest = read_manifest(IndexDirectory(data / "index").current())
+    changed = manifest.store.get("changed_since_full", 0)
     return (
         f"updated from the version before ({changed} chunks added or removed since the last "
         "whole build)"
@@ -428,8 +428,7 @@ def memory_growth(scratch: Path, counts: Sequence[int], pages: int, timeout: flo
 
 def _index_size(data: Path) -> int:
     """Bytes of the current index version: what a run has to hold to build it."""
-    current = (data / "index" / "CURRENT").read_text().strip()
-    folder = data / "index" / "versions" / current
+    folder = IndexDirectory(data / "index").current()
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 

@@ -23,6 +23,7 @@ from index.errors import KildeIndexError
 from index.lexical import LexicalIndex
 from index.manifest import FORMAT, EmbedderInfo, Manifest, read_manifest
 from index.progress import Progress
+from index.rows import taken_over
 from index.sections import section_headings
 from index.vector_store import FaissStore, StorePlan, training_rows
 from index.views import chunk_views, view_spans, view_texts
@@ -201,17 +202,10 @@ class IndexBuilder:
                 if len(parts) > 1
                 else "embedding",
             )
-            store.upsert(range(start, start + len(part)), vectors)
+            store.add(range(start, start + len(part)), vectors)
             embedded += made
         return _Parts(
-            store,
-            owners,
-            spans,
-            lexical,
-            embedded,
-            len(chunks),
-            0,
-            False,
+            store, owners, spans, lexical, embedded, analysed=len(chunks), changed=0, updated=False
         )
 
     def _updated(
@@ -220,10 +214,7 @@ class IndexBuilder:
         """The parts with each unchanged chunk's vectors (views of the same text) and
         lexical row taken from `previous`; None when so much changed that a full build
         is due."""
-        free: dict[str, list[int]] = {}
-        for position, text in enumerate(previous.texts):
-            free.setdefault(text, []).append(position)
-        taken = [free[c.text].pop(0) if free.get(c.text) else None for c in chunks]
+        taken = taken_over(previous.texts, (c.text for c in chunks))
         fresh = [i for i, t in enumerate(taken) if t is None]
         removed = len(previous.texts) - (len(chunks) - len(fresh))
         changed = previous.changed + len(fresh) + removed
@@ -240,7 +231,7 @@ class IndexBuilder:
         ids = np.arange(len(owners), len(owners) + len(views.texts), dtype=np.int64)
         store = previous.store
         store.delete(gone.tolist())
-        store.upsert(ids.tolist(), vectors)
+        store.add(ids.tolist(), vectors)
         lexical, _ = previous.lexical.updated(chunks, headings=headings)
         spans = np.asarray(views.spans, dtype=np.int64).reshape(-1, 2)
         return _Parts(
@@ -249,9 +240,9 @@ class IndexBuilder:
             np.concatenate([previous.spans.reshape(-1, 2), spans]),
             lexical,
             embedded,
-            len(fresh),
-            changed,
-            True,
+            analysed=len(fresh),
+            changed=changed,
+            updated=True,
         )
 
     def _previous(self) -> _Previous | None:

@@ -1,7 +1,7 @@
 """BM25 over the chunks, and how well a query's words are known to the corpus.
 
-The index keeps, per chunk, how often each term occurs and which words it has (two
-sparse matrices), so a new version can take the rows of unchanged chunks from the
+The index keeps, per chunk, how often each term and each word occurs (two sparse
+matrices), so a new version can take the rows of unchanged chunks from the
 last one and analyse only the new ones (`updated`). BM25 weights are worked out
 from the counts when the index is made or loaded: Lucene's variant with k1 = 1.5 and
 b = 0.75, as bm25s scores it (tests/test_lexical.py compares the two).
@@ -27,6 +27,7 @@ import orjson
 from index.analyzer import Analyzer
 from index.chunk import Chunk
 from index.exonyms import EXONYMS, cognate
+from index.rows import taken_over
 
 Scores = npt.NDArray[np.float32]
 # Letters a name must share with a corpus word to count as the same name in another
@@ -72,14 +73,8 @@ class LexicalIndex:
         A taken row keeps the compound parts found with the vocabulary of its time: a
         word that only a new document made known does not split it (a full `build`
         does)."""
-        free: dict[str, list[int]] = {}
-        for position, key in enumerate(self.rows):
-            free.setdefault(key, []).append(position)
         keys = _row_keys(chunks, headings)
-        earlier: list[int | None] = []
-        for key in keys:
-            found = free.get(key)
-            earlier.append(found.pop(0) if found else None)
+        earlier = taken_over(self.rows, keys)
         made = self._made(chunks, headings, self.analyzer.compounds, earlier, self, keys)
         return made, sum(e is None for e in earlier)
 

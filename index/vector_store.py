@@ -37,6 +37,10 @@ def training_rows(count: int, plan: StorePlan) -> npt.NDArray[np.int64]:
 class VectorStore(Protocol):
     def upsert(self, ids: Sequence[int], vectors: Vectors) -> None: ...
 
+    def add(self, ids: Sequence[int], vectors: Vectors) -> None:
+        """`upsert` of ids the store does not have."""
+        ...
+
     def delete(self, ids: Sequence[int]) -> None: ...
 
     def search(self, query: Vectors, k: int) -> tuple[npt.NDArray[np.float32], Ids]:
@@ -111,8 +115,13 @@ class FaissStore:
         return cls(index, plan)
 
     def upsert(self, ids: Sequence[int], vectors: Vectors) -> None:
+        self.delete(ids)
+        self.add(ids, vectors)
+
+    def add(self, ids: Sequence[int], vectors: Vectors) -> None:
+        """Rows under ids the store does not have (a build's new rows: nothing to delete
+        first, which is a scan of every row)."""
         id_array = np.asarray(ids, dtype=np.int64)
-        self.delete(id_array.tolist())
         self._index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), id_array)
 
     def delete(self, ids: Sequence[int]) -> None:

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 
 
 def release_freed_memory() -> None:
     """Return freed heap memory to the system (glibc's `malloc_trim`); nothing happens where
     the C library has none. glibc keeps what the threads that read documents freed, for
     reuse: after reading 1,000 PDFs that was over 100 MiB, held through the index build."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-    except OSError:
-        return
-    trim = getattr(libc, "malloc_trim", None)
+    # The process's own symbols (the C library among them), not find_library("c"), which
+    # runs ldconfig or a compiler to find a path.
+    trim = getattr(ctypes.CDLL(None), "malloc_trim", None)
     if trim is not None:
         trim(0)
