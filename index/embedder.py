@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Protocol
 
 import numpy as np
@@ -47,13 +48,24 @@ class HashEmbedder:
         return self._embed(text)
 
     def _embed(self, text: str) -> Vectors:
-        vector = np.zeros(self.dim, dtype=np.float32)
-        for word in re.findall(r"\w+", text.lower()):
-            digest = hashlib.blake2b(word.encode(), digest_size=8).digest()
-            bucket = int.from_bytes(digest[:4], "little") % self.dim
-            vector[bucket] += 1.0 if digest[4] & 1 else -1.0
+        # Counted in a list, not the array: a numpy item update costs several list ones.
+        counts = [0.0] * self.dim
+        for word in _WORD.findall(text.lower()):
+            bucket, sign = _slot(word, self.dim)
+            counts[bucket] += sign
+        vector = np.array(counts, dtype=np.float32)
         norm = float(np.linalg.norm(vector))
         return vector / norm if norm else vector
+
+
+_WORD = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=1 << 16)
+def _slot(word: str, dim: int) -> tuple[int, float]:
+    """The bucket a word adds to and its sign (a hash of it, remembered: words recur)."""
+    digest = hashlib.blake2b(word.encode(), digest_size=8).digest()
+    return int.from_bytes(digest[:4], "little") % dim, 1.0 if digest[4] & 1 else -1.0
 
 
 def normalise_rows(vectors: npt.NDArray[np.floating]) -> Vectors:
