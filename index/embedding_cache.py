@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -51,13 +52,14 @@ class EmbeddingCache:
                     yield key, np.frombuffer(vector, dtype=np.float32)
 
     def put(self, model: str, texts: Sequence[str], vectors: Vectors) -> None:
+        self.put_keyed(model, [(cache_key(t), v) for t, v in zip(texts, vectors, strict=True)])
+
+    def put_keyed(self, model: str, pairs: Iterable[tuple[str, Vectors]]) -> None:
+        """Keep vectors under their texts' `cache_key`s, in one transaction."""
         with self._connect() as db:
             db.executemany(
                 "INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
-                [
-                    (model, cache_key(t), v.astype(np.float32).tobytes())
-                    for t, v in zip(texts, vectors, strict=True)
-                ],
+                [(model, key, v.astype(np.float32).tobytes()) for key, v in pairs],
             )
 
 
@@ -79,16 +81,28 @@ def embed_with_cache(
         rows.setdefault(cache_key(text), []).append(position)
     out = np.empty((len(texts), embedder.dim), dtype=np.float32)
     found = cache.fill(embedder.name, rows, out)
-    missing = [texts[positions[0]] for key, positions in rows.items() if key not in found]
+    missing = [key for key in rows if key not in found]
+    unsaved: list[tuple[str, Vectors]] = []
+    saved = time.monotonic()
     with (progress or SilentProgress()).bar(label, len(missing), unit="text") as bar:
         for start in range(0, len(missing), batch_size):
-            batch = missing[start : start + batch_size]
-            vectors = embedder.embed_passages(batch)
-            cache.put(embedder.name, batch, vectors)
-            for text, vector in zip(batch, vectors, strict=True):
-                out[rows[cache_key(text)]] = vector
-            bar.advance(steps=len(batch))
+            keys = missing[start : start + batch_size]
+            vectors = embedder.embed_passages([texts[rows[key][0]] for key in keys])
+            for key, vector in zip(keys, vectors, strict=True):
+                out[rows[key]] = vector
+                unsaved.append((key, vector))
+            # Kept a second's work at a time: a transaction per batch was most of the time
+            # of a fast embedder, and a run killed now loses at most a second of embedding.
+            if time.monotonic() - saved >= _SAVE_EVERY:
+                cache.put_keyed(embedder.name, unsaved)
+                unsaved, saved = [], time.monotonic()
+            bar.advance(steps=len(keys))
+        if unsaved:
+            cache.put_keyed(embedder.name, unsaved)
     return out, len(missing)
+
+
+_SAVE_EVERY = 1.0  # seconds
 
 
 def cache_key(text: str) -> str:
