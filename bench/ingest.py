@@ -40,6 +40,7 @@ import pypdf  # noqa: E402
 from fpdf import FPDF  # noqa: E402
 
 from bench import report  # noqa: E402
+from index.language_process import LanguageProcess  # noqa: E402
 from index.progress import SilentProgress  # noqa: E402
 from ingest.cache import HttpCache  # noqa: E402
 from ingest.chunker import Chunker  # noqa: E402
@@ -211,19 +212,25 @@ def ingest_folder(folder: Path, data_dir: Path, config: Config) -> tuple[float, 
     if problems:
         raise SystemExit(f"bench: unexpected files in {folder}: {[p.id for p in problems]}")
     start = time.perf_counter()
-    with Fetcher(config.fetch, HttpCache(store.http_cache_dir), offline=True) as fetcher:
+    with (
+        Fetcher(config.fetch, HttpCache(store.http_cache_dir), offline=True) as fetcher,
+        PdfParser.from_settings(config.parse) as pdf,
+        LanguageProcess() as languages,
+    ):
         ingestor = Ingestor(
             fetcher=fetcher,
             loader=FileLoader(
-                PdfParser.from_settings(config.parse),
+                pdf,
                 ParseCache(store.parse_cache_dir),
                 max_bytes=config.fetch.max_bytes,
+                max_chars=config.parse.max_chars,
             ),
             chunker=Chunker(size=config.chunk.size, overlap=config.chunk.overlap),
             links=LinkPolicy(config.links.drop, config.links.max_links),
             store=store,
             progress=SilentProgress(),
             workers=config.fetch.concurrency,
+            languages=languages,
         )
         summary = ingestor.run(specs)
     return time.perf_counter() - start, summary

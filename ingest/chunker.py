@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from index.chunk import Chunk
 from index.document import Document, Page
-from index.language import detect_languages
+from index.language import SHORT_TEXT, UNDETERMINED, Languages, detect_languages
 from index.sentences import split_sentences
 
 
@@ -29,12 +31,19 @@ class Chunker:
                 f"chunk size {self.size} / overlap {self.overlap}: need 0 <= overlap < size"
             )
 
-    def chunk(self, document: Document) -> list[Chunk]:
+    def chunk(self, document: Document, languages: Languages = detect_languages) -> list[Chunk]:
+        """`languages` tells each chunk's language (in-process unless another is given)."""
         spans = [(page, span) for page in document.pages for span in self._page_spans(page)]
         texts = [page.text[start:end] for page, (start, end) in spans]
         # Each chunk's own language (a Norwegian report quotes English slides), all of a
-        # document's told at once.
-        langs = detect_languages(texts, default=document.lang)
+        # document's told at once. A short chunk (a heading, a caption, a page number)
+        # takes its document's: too little to go on, and telling it apart needs lingua's
+        # full models, which take longer to load than most documents take to read.
+        told = [i for i, text in enumerate(texts) if len(text) >= SHORT_TEXT]
+        langs = [document.lang] * len(texts)
+        found = languages([texts[i] for i in told], default=document.lang)
+        for i, lang in zip(told, found, strict=True):
+            langs[i] = lang
         return [
             Chunk(
                 id=Chunk.make_id(document.id, page.number, start, end),
@@ -90,3 +99,13 @@ class Chunker:
         if start < end:
             pieces.append((start, end))
         return pieces
+
+
+def main_language(chunks: Iterable[Chunk]) -> str | None:
+    """The language most of the chunks' text is in (by characters), of those told; None
+    when none was."""
+    sizes: Counter[str] = Counter()
+    for chunk in chunks:
+        if chunk.lang != UNDETERMINED:
+            sizes[chunk.lang] += len(chunk.text)
+    return max(sizes, key=sizes.__getitem__) if sizes else None

@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from index.document import Document, Page
-from ingest.chunker import Chunker
+from index.language import SHORT_TEXT, detect_languages
+from ingest.chunker import Chunker, main_language
 from ingest.reflow import reflow
 
 
@@ -47,12 +48,39 @@ def test_long_sentence_is_cut_at_spaces() -> None:
 
 def test_chunk_language_is_detected_per_chunk() -> None:
     doc = _doc(
-        "Dette er en norsk setning som er skrevet på norsk. "
-        "This is an English sentence that was written for the test.",
+        "Dette er en norsk setning som er skrevet på norsk, og den handler om hvordan "
+        "regionene samarbeider om forskning og næringsutvikling i fylket. "
+        "This is an English sentence that was written for the test, about how the "
+        "regions work together on research and on business development.",
         lang="no",
     )
-    chunks = Chunker(size=60, overlap=0).chunk(doc)
+    chunks = Chunker(size=150, overlap=0).chunk(doc)
     assert [c.lang for c in chunks] == ["no", "en"]
+    assert all(len(c.text) >= SHORT_TEXT for c in chunks)
+
+
+def test_a_short_chunk_takes_its_documents_language() -> None:
+    # A heading or caption: too short to tell apart without lingua's slow-loading models.
+    doc = _doc(
+        "Dette er en norsk setning som er skrevet på norsk, og den handler om hvordan "
+        "regionene samarbeider om forskning og næringsutvikling i fylket. "
+        "Lessons from the regions of Europe.",
+        lang="no",
+    )
+    chunks = Chunker(size=150, overlap=0).chunk(doc)
+    assert [c.lang for c in chunks] == ["no", "no"]
+    assert len(chunks[1].text) < SHORT_TEXT
+    assert detect_languages([chunks[1].text]) == ["en"]  # what it would be told alone
+
+
+def test_the_main_language_is_that_of_most_text() -> None:
+    norwegian = "Dette er en norsk setning om hvordan regionene samarbeider om forskning. " * 2
+    english = "This is an English sentence that was written for the test of languages. " * 3
+    doc = _doc(norwegian.strip(), english.strip(), lang="und")  # not known yet
+    chunks = Chunker(size=250, overlap=0).chunk(doc)
+    assert [c.lang for c in chunks] == ["no", "en"]
+    assert main_language(chunks) == "en"
+    assert main_language([]) is None
 
 
 def test_report_chunks_hold_the_repaired_sentence(report_text: str) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from index.embedder import Embedder
 from index.errors import NoIndexError
+from index.language_process import LanguageProcess
 from index.manifest import read_manifest
 from index.progress import Progress, TerminalProgress
 from ingest.cache import HttpCache
@@ -112,6 +113,7 @@ def ingest_sources(
     with (
         Fetcher(fetch, HttpCache(store.http_cache_dir), offline=offline) as fetcher,
         PdfParser.from_settings(config.parse) as pdf,
+        LanguageProcess() as languages,
     ):
         ingestor = Ingestor(
             fetcher=fetcher,
@@ -128,6 +130,7 @@ def ingest_sources(
             workers=fetch.concurrency,
             sink=prefetch,
             reread=reread,
+            languages=languages,
         )
         try:
             summary = ingestor.run(specs)
@@ -137,6 +140,8 @@ def ingest_sources(
     # must not send a request someone typed into the URL box and the rules turned down.
     store.forget_added({r.url for r in summary.records if r.refused and r.url})
     notes = summary.notes
+    if languages.error is not None:
+        notes = [*notes, f"{languages.error}; languages were told in this process instead"]
     if prefetch is not None and prefetch.error is not None:
         notes = [
             *notes,
