@@ -15,6 +15,7 @@ _PARAGRAPH = re.compile(r"\n\s*\n")
 _LINE = re.compile(r"\n")
 _NEXT = re.compile(r"\s*(\S)")
 _WORD = re.compile(r"(\S+)$")
+_INITIALS = re.compile(r"[^\W\d_](?:\.[^\W\d_]){1,2}")
 # The word before a full stop is read from at most this many characters back: longer
 # "words" (URLs, runs of symbols) are never abbreviations or initials.
 _WORD_LOOKBACK = 64
@@ -68,7 +69,7 @@ def _ends_sentence(text: str, dot: int, end: int) -> bool:
     # lower-case abbreviations of that shape ("m.m.", "o.l.") may be.
     raw = word.group(1).lstrip("(«“\"'") if word else ""
     initials = (len(token) == 1 and token.isalpha()) or (
-        re.fullmatch(r"[^\W\d_](?:\.[^\W\d_]){1,2}", token) is not None and raw.isupper()
+        _INITIALS.fullmatch(token) is not None and raw.isupper()
     )
     return not initials and not (token.isdigit() and len(token) <= 2)
 
