@@ -252,7 +252,7 @@ class Ingestor:
         )
         reused = before[1] if before and before[0].lang == document.lang else ()
         chunks = reused or tuple(self._chunker.chunk(document, self._languages))
-        if given is None:
+        if given is None and chunks:
             document, chunks = self._told(document, chunks)
         record = _replace(
             base,

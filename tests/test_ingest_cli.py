@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from index.language import detect_language
 from ingest.corpus import CorpusStore
 from tests.configs import loopback_config
 from tests.pdfs import text_pdf, truncated_pdf
@@ -207,3 +208,40 @@ def test_bad_config_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixtu
     bad.write_text("[fetch]\nconcurrency = 0\n")
     assert main(["--config", str(bad), "sources"]) == 2
     assert "fetch.concurrency" in capsys.readouterr().err
+
+
+def test_a_documents_language_is_that_of_most_of_its_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Told in the ingest's language process: the opening alone would say Norwegian.
+    monkeypatch.setenv("KILDE_CORPUS__SOURCES", "[]")
+    monkeypatch.setenv("KILDE_EMBEDDING__BACKEND", "hash")
+    monkeypatch.setenv("KILDE_CHUNK__SIZE", "200")  # a paragraph a chunk
+    monkeypatch.setenv("KILDE_CHUNK__OVERLAP", "0")
+    norwegian = (
+        "Dette notatet oppsummerer hva deltakerne fra fylket lærte på konferansen, og hva "
+        "de vil ta med seg videre i arbeidet med strategien."
+    )
+    english = (
+        "Smart specialisation strategies ask regions to concentrate their resources on the "
+        "few domains where they hold a real advantage over other regions."
+    )
+    # More than the 10,000 characters a language is judged by in Norwegian, then more
+    # in English: all of it counts, not its opening.
+    paragraphs = [norwegian] * 75 + [english] * 110
+    mostly = tmp_path / "mostly-english.md"
+    mostly.write_text("\n\n".join(paragraphs), encoding="utf-8")
+    short = tmp_path / "short.md"  # every chunk too short to tell: judged as a whole
+    short.write_text("# Møte\n\nVi møtes i morgen klokka ti i rådhuset.", encoding="utf-8")
+    data = tmp_path / "data"
+    assert main(["--data-dir", str(data), "ingest", "--offline", str(mostly), str(short)]) == 0
+    store = CorpusStore(data)
+    documents = {d.title: d for d in store.documents()}
+    assert {title: d.lang for title, d in documents.items()} == {
+        "mostly-english": "en",
+        "Møte": "no",
+    }
+    chunks = [c for c in store.chunks() if c.doc_id == documents["mostly-english"].id]
+    assert [c.lang for c in chunks] == ["no"] * 75 + ["en"] * 110
+    assert detect_language("\n\n".join(paragraphs)) == "no"  # what its opening says
+    assert {c.lang for c in store.chunks() if c.doc_id == documents["Møte"].id} == {"no"}
