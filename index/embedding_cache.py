@@ -85,20 +85,22 @@ def embed_with_cache(
     unsaved: list[tuple[str, Vectors]] = []
     saved = time.monotonic()
     with (progress or SilentProgress()).bar(label, len(missing), unit="text") as bar:
-        for start in range(0, len(missing), batch_size):
-            keys = missing[start : start + batch_size]
-            vectors = embedder.embed_passages([texts[rows[key][0]] for key in keys])
-            for key, vector in zip(keys, vectors, strict=True):
-                out[rows[key]] = vector
-                unsaved.append((key, vector))
-            # Kept a second's work at a time: a transaction per batch was most of the time
-            # of a fast embedder, and a run killed now loses at most a second of embedding.
-            if time.monotonic() - saved >= _SAVE_EVERY:
+        try:
+            for start in range(0, len(missing), batch_size):
+                keys = missing[start : start + batch_size]
+                vectors = embedder.embed_passages([texts[rows[key][0]] for key in keys])
+                for key, vector in zip(keys, vectors, strict=True):
+                    out[rows[key]] = vector
+                    unsaved.append((key, vector))
+                # Kept a second's work at a time: a transaction per batch was most of the
+                # time of a fast embedder; a run killed now loses at most a second of it.
+                if time.monotonic() - saved >= _SAVE_EVERY:
+                    cache.put_keyed(embedder.name, unsaved)
+                    unsaved, saved = [], time.monotonic()
+                bar.advance(steps=len(keys))
+        finally:  # also when the embedder fails: what it made is kept
+            if unsaved:
                 cache.put_keyed(embedder.name, unsaved)
-                unsaved, saved = [], time.monotonic()
-            bar.advance(steps=len(keys))
-        if unsaved:
-            cache.put_keyed(embedder.name, unsaved)
     return out, len(missing)
 
 

@@ -10,6 +10,7 @@ a third more CPU time, which the PDF workers need.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -119,8 +120,10 @@ class LanguageProcess:
         process, self._process = self._process, None
         if process is not None:
             for stream in (process.stdin, process.stdout):
-                if stream is not None:
-                    stream.close()
+                # Closing flushes: into the pipe of a child that died, that fails.
+                with contextlib.suppress(OSError):
+                    if stream is not None:
+                        stream.close()
             try:
                 process.wait(timeout=5)
             except subprocess.TimeoutExpired:

@@ -10,7 +10,7 @@ import pytest
 
 from index.chunk import Chunk
 from index.embedder import HashEmbedder, Vectors
-from index.embedding_cache import EmbeddingCache
+from index.embedding_cache import EmbeddingCache, cache_key, embed_with_cache
 from index.prefetch import EmbeddingPrefetch
 from index.views import chunk_views
 from ui.cli import main
@@ -45,6 +45,33 @@ class _FailingEmbedder(HashEmbedder):
 
     def embed_passages(self, texts: Sequence[str]) -> Vectors:
         raise MemoryError("no room for the model's activations")
+
+
+class _FailsOnItsThirdBatch(HashEmbedder):
+    """Runs out of memory part of the way through: what it made before is kept."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.batches = 0
+
+    def embed_passages(self, texts: Sequence[str]) -> Vectors:
+        self.batches += 1
+        if self.batches == 3:
+            raise MemoryError("no room for the model's activations")
+        return super().embed_passages(texts)
+
+
+def test_what_an_embedder_made_before_it_failed_is_kept(tmp_path: Path) -> None:
+    cache = EmbeddingCache(tmp_path / "embeddings.sqlite")
+    embedder = _FailsOnItsThirdBatch()
+    texts = [c.text for c in _chunks("a", 10)]
+    with pytest.raises(MemoryError):
+        embed_with_cache(embedder, cache, texts, batch_size=4)
+    # The first two batches, saved although a second had not passed since the start.
+    assert set(cache.get(embedder.name, texts)) == {cache_key(t) for t in texts[:8]}
+    vectors, made = embed_with_cache(HashEmbedder(), cache, texts, batch_size=4)
+    assert made == 2  # only the batch that failed is embedded again
+    assert (vectors == HashEmbedder().embed_passages(texts)).all()
 
 
 def test_an_embedder_that_fails_stops_the_prefetch_and_says_why(tmp_path: Path) -> None:
