@@ -40,7 +40,7 @@ SHORT_TEXT = 120
 _LOWER_WORD = re.compile(r"\b[a-zæøåäöüé][a-zæøåäöüéß]+\b")
 
 
-def detect_language(text: str, *, default: str = "und") -> str:
+def detect_language(text: str, *, default: str = UNDETERMINED) -> str:
     """ "no", "en", "da", "sv", "de", or `default` when the text gives too little evidence."""
     variety = _variety(text)
     if variety is None:
@@ -85,11 +85,11 @@ def _short_variety(sample: str) -> str | None:
 class Languages(Protocol):
     """Tells the language of each of many texts, as `detect_languages` does."""
 
-    def __call__(self, texts: Sequence[str], *, default: str = "und") -> list[str]: ...
+    def __call__(self, texts: Sequence[str], *, default: str = UNDETERMINED) -> list[str]: ...
 
 
 def detect_languages(
-    texts: Sequence[str], *, default: str = "und", parallel: bool = True
+    texts: Sequence[str], *, default: str = UNDETERMINED, parallel: bool = True
 ) -> list[str]:
     """`detect_language` of each text: the passages of a document, all at once. `parallel`
     measures them on every core (quicker, but a third more CPU time in all)."""

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO
 
-from index.language import detect_languages
+from index.language import UNDETERMINED, detect_languages
 
 # The folder that holds the `index` package: the child imports the parent's kilde.
 _ROOT = str(Path(__file__).resolve().parents[1])
@@ -46,7 +46,7 @@ class LanguageProcess:
         self._stderr: IO[bytes] | None = None
         self.error: str | None = None
 
-    def __call__(self, texts: Sequence[str], *, default: str = "und") -> list[str]:
+    def __call__(self, texts: Sequence[str], *, default: str = UNDETERMINED) -> list[str]:
         if not texts:
             return []
         with self._lock:

@@ -46,31 +46,34 @@ def test_long_sentence_is_cut_at_spaces() -> None:
     assert " ".join(c.text for c in chunks) == text.strip()
 
 
-def test_chunk_language_is_detected_per_chunk() -> None:
-    doc = _doc(
-        "Dette er en norsk setning som er skrevet på norsk, og den handler om hvordan "
-        "regionene samarbeider om forskning og næringsutvikling i fylket. "
-        "This is an English sentence that was written for the test, about how the "
-        "regions work together on research and on business development.",
-        lang="no",
-    )
-    chunks = Chunker(size=150, overlap=0).chunk(doc)
-    assert [c.lang for c in chunks] == ["no", "en"]
-    assert all(len(c.text) >= SHORT_TEXT for c in chunks)
+_NORWEGIAN = (
+    "Dette er en norsk setning som er skrevet på norsk, og den handler om hvordan "
+    "regionene samarbeider om forskning og næringsutvikling i fylket."
+)
 
 
-def test_a_short_chunk_takes_its_documents_language() -> None:
-    # A heading or caption: too short to tell apart without lingua's slow-loading models.
-    doc = _doc(
-        "Dette er en norsk setning som er skrevet på norsk, og den handler om hvordan "
-        "regionene samarbeider om forskning og næringsutvikling i fylket. "
-        "Lessons from the regions of Europe.",
-        lang="no",
-    )
-    chunks = Chunker(size=150, overlap=0).chunk(doc)
-    assert [c.lang for c in chunks] == ["no", "no"]
-    assert len(chunks[1].text) < SHORT_TEXT
-    assert detect_languages([chunks[1].text]) == ["en"]  # what it would be told alone
+@pytest.mark.parametrize(
+    ("english", "langs"),
+    [
+        # Long enough to tell: the chunk's own language.
+        (
+            "This is an English sentence that was written for the test, about how the "
+            "regions work together on research and on business development.",
+            ["no", "en"],
+        ),
+        # A heading or caption: too short to tell apart without lingua's slow-loading
+        # models, so it takes its document's language.
+        ("Lessons from the regions of Europe.", ["no", "no"]),
+    ],
+)
+def test_a_chunk_has_its_own_language_and_a_short_one_its_documents(
+    english: str, langs: list[str]
+) -> None:
+    chunks = Chunker(size=150, overlap=0).chunk(_doc(f"{_NORWEGIAN} {english}", lang="no"))
+    assert [c.lang for c in chunks] == langs
+    assert chunks[1].text == english
+    assert (len(english) >= SHORT_TEXT) == (langs[1] == "en")
+    assert detect_languages([english]) == ["en"]  # what either is told alone
 
 
 def test_the_main_language_is_that_of_most_text() -> None:

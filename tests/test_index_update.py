@@ -14,6 +14,7 @@ from index.directory import IndexDirectory
 from index.document import Document, Page
 from index.embedder import HashEmbedder
 from index.embedding_cache import EmbeddingCache
+from index.rows import taken_over
 from index.search import HybridSearcher
 from ingest.chunker import Chunker
 
@@ -204,3 +205,11 @@ def test_a_flat_store_that_outgrows_exact_search_is_built_whole(tmp_path: Path, 
     assert report.store == kind
     assert report.updated == (kind == "flat")
     assert np.isfinite(_searcher(root).search("laks", 3)[0].score)
+
+
+def test_repeated_texts_take_the_earlier_rows_first_come_first_taken() -> None:
+    # A header repeated on every page: each copy takes its own earlier row, in order.
+    assert taken_over(["a", "b", "a", "c"], ["a", "a", "a", "c", "d"]) == [0, 2, None, 3, None]
+    assert taken_over([], ["a"]) == [None]
+    many = ["header"] * 50_000  # quadratic would take minutes here
+    assert taken_over(many, many) == list(range(50_000))
