@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,13 +13,14 @@ import numpy as np
 import numpy.typing as npt
 import orjson
 
-from index.calibration import bank, calibrate, embed_queries
+from index.calibration import BestScores, Calibration, bank, calibrate, embed_queries
 from index.chunk import Chunk
 from index.directory import IndexDirectory
 from index.document import Document
-from index.embedder import Embedder
+from index.embedder import Embedder, Vectors
 from index.embedding_cache import EmbeddingCache, embed_with_cache
 from index.errors import KildeIndexError
+from index.flat_file import FlatFileWriter, read_parts
 from index.lexical import LexicalIndex
 from index.manifest import FORMAT, EmbedderInfo, Manifest, read_manifest
 from index.progress import Progress
@@ -33,8 +34,9 @@ from index.views import chunk_views, view_spans, view_texts
 # corpus, the next build is full again: compound parts found with today's vocabulary, an
 # IVF index trained on today's vectors, no row ids left unused.
 _FULL_AFTER = 0.25
-# Vectors added to a new store at a time (16,384 x 384 floats: 24 MiB).
+# Vectors embedded, written or copied at a time (16,384 x 384 floats: 24 MiB).
 _ADD_AT_ONCE = 16_384
+_VECTORS = "vectors.faiss"
 
 
 @dataclass(frozen=True)
@@ -50,10 +52,20 @@ class BuildReport:
 
 
 @dataclass(frozen=True)
-class _Parts:
-    """What a version is made of, before it is written."""
+class _Bank:
+    """The calibration bank's questions: their vectors and languages."""
 
-    store: FaissStore
+    vectors: Vectors
+    langs: list[str]
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """What a version is made of, besides its vectors (written to its folder already)."""
+
+    plan: StorePlan
+    vectors: int
+    calibration: Calibration
     owners: npt.NDArray[np.int64]  # per vector row id, its chunk's position (-1: unused)
     spans: npt.NDArray[np.int64]  # per vector row id, where in its chunk the text lies
     lexical: LexicalIndex
@@ -65,18 +77,23 @@ class _Parts:
 
 @dataclass(frozen=True)
 class _Previous:
-    """The current version, read to be updated."""
+    """The current version, read to be updated (its vectors are read where they lie)."""
 
     manifest: Manifest
     texts: list[str]  # its chunks' texts, in order
     owners: npt.NDArray[np.int64]
     spans: npt.NDArray[np.int64]
-    store: FaissStore
+    folder: Path
     lexical: LexicalIndex
 
     @property
     def changed(self) -> int:
         return int(self.manifest.store.get("changed_since_full", 0))
+
+    @property
+    def plan(self) -> StorePlan:
+        store = self.manifest.store
+        return StorePlan(store["kind"], store["reason"], store["nlist"], store["nprobe"])
 
 
 class IndexBuilder:
@@ -118,20 +135,27 @@ class IndexBuilder:
         if same is not None:
             return same
         headings = section_headings(documents, chunks)
-        previous = None if force else self._previous()
-        parts = self._updated(previous, chunks, headings) if previous is not None else None
-        if parts is None:
-            parts = self._made(chunks, headings)
-        plan = parts.store.plan
-        vectors_of_bank = embed_queries(self._embedder, self._cache, [q for _, q in questions])
+        questions_of_bank = [q for _, q in questions]
+        scale = _Bank(
+            embed_queries(self._embedder, self._cache, questions_of_bank),
+            [lang for lang, _ in questions],
+        )
+        made: list[_Parts] = []
 
         def write(folder: Path) -> Manifest:
-            parts.store.save(folder / "vectors.faiss")
-            calibration = calibrate(parts.store, vectors_of_bank, [lang for lang, _ in questions])
+            # The vectors are written into the new version's folder as they are made.
+            previous = None if force else self._previous()
+            parts = None
+            if previous is not None:
+                parts = self._updated(previous, chunks, headings, folder, scale)
+            if parts is None:
+                parts = self._made(chunks, headings, folder, scale)
+            made.append(parts)
             np.save(folder / "owners.npy", parts.owners)
             np.save(folder / "spans.npy", parts.spans)
             parts.lexical.save(folder / "lexical")
             _write_chunks(folder, documents, chunks)
+            plan = parts.plan
             return Manifest(
                 embedder=EmbedderInfo(self._embedder.name, self._embedder.dim),
                 chunker=dict(self._chunker),
@@ -146,26 +170,30 @@ class IndexBuilder:
                 counts={
                     "documents": len(documents),
                     "chunks": len(chunks),
-                    "vectors": len(parts.store),
+                    "vectors": parts.vectors,
                 },
                 created_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                calibration=calibration,
+                calibration=parts.calibration,
                 inputs=inputs,
             )
 
         folder = self._directory.publish(write)
+        (parts,) = made
         return BuildReport(
             folder,
             len(chunks),
-            len(parts.store),
+            parts.vectors,
             parts.embedded,
-            plan.kind,
+            parts.plan.kind,
             updated=parts.updated,
             analysed=parts.analysed,
         )
 
-    def _made(self, chunks: Sequence[Chunk], headings: Sequence[str]) -> _Parts:
-        """Every part anew (vectors from the cache where it has them)."""
+    def _made(
+        self, chunks: Sequence[Chunk], headings: Sequence[str], folder: Path, scale: _Bank
+    ) -> _Parts:
+        """Every part anew (vectors from the cache where it has them), the vectors written
+        to `folder`."""
         # The lexical index first, and each large part let go as soon as it is used: a
         # large corpus's peak memory is the sum of what is alive at once.
         lexical = LexicalIndex.build(chunks, compounds=self._compounds, headings=headings)
@@ -175,45 +203,93 @@ class IndexBuilder:
         del found_owners, found_spans
         count = len(owners)
 
-        def texts(rows: npt.NDArray[np.int64]) -> list[str]:
+        def texts(start: int, stop: int) -> list[str]:
             # Made a part at a time from where they lie: all of them at once were as
             # large as the chunks' text again.
+            rows = np.arange(start, stop, dtype=np.int64)
             return view_texts(chunks, owners[rows].tolist(), spans[rows].tolist())
 
         plan = StorePlan.for_size(count, self._exact_max)
-        training = None
-        if plan.kind == "ivf":
-            rows = training_rows(count, plan)
-            training, _ = embed_with_cache(self._embedder, self._cache, texts(rows))
-        store = FaissStore.create(self._embedder.dim, plan, training=training, capacity=count)
-        del training
-        # Added a part at a time: the whole corpus's vectors are never held twice (here
-        # and in the store), which at 100,000 chunks is hundreds of megabytes.
+        path = folder / _VECTORS
+        if plan.kind == "flat":
+            # Straight to the file, a part at a time: an exact index built in memory held
+            # every vector of the corpus at once.
+            best = BestScores(scale.vectors)
+            with FlatFileWriter(path, self._embedder.dim, count) as out:
+
+                def written(start: int, vectors: Vectors) -> None:
+                    out.add(np.arange(start, start + len(vectors), dtype=np.int64), vectors)
+                    best.add(vectors)
+
+                embedded = self._embed_parts(count, texts, written)
+            calibration = best.calibration(scale.langs)
+        else:
+            # IVF-Flat keeps its vectors in its lists: built in memory, then saved.
+            sample = training_rows(count, plan)
+            training, _ = embed_with_cache(
+                self._embedder,
+                self._cache,
+                view_texts(chunks, owners[sample].tolist(), spans[sample].tolist()),
+            )
+            store = FaissStore.create(self._embedder.dim, plan, training=training)
+            del training
+            embedded = self._embed_parts(
+                count,
+                texts,
+                lambda start, vectors: store.add(range(start, start + len(vectors)), vectors),
+            )
+            store.save(path)
+            calibration = calibrate(store, scale.vectors, scale.langs)
+        return _Parts(
+            plan,
+            count,
+            calibration,
+            owners,
+            spans,
+            lexical,
+            embedded,
+            analysed=len(chunks),
+            changed=0,
+            updated=False,
+        )
+
+    def _embed_parts(
+        self,
+        count: int,
+        texts: Callable[[int, int], list[str]],
+        sink: Callable[[int, Vectors], None],
+    ) -> int:
+        """Vectors for rows 0 to `count` (`texts(start, stop)` gives theirs), given to
+        `sink(start, vectors)` a part at a time; returns how many were computed. The whole
+        corpus's vectors are never held at once: at 100,000 chunks they are hundreds of
+        megabytes."""
         embedded = 0
         parts = range(0, count, _ADD_AT_ONCE)
         for number, start in enumerate(parts, start=1):
-            part = texts(np.arange(start, min(start + _ADD_AT_ONCE, count), dtype=np.int64))
             vectors, made = embed_with_cache(
                 self._embedder,
                 self._cache,
-                part,
+                texts(start, min(start + _ADD_AT_ONCE, count)),
                 progress=self._progress,
                 label=f"embedding (part {number} of {len(parts)})"
                 if len(parts) > 1
                 else "embedding",
             )
-            store.add(range(start, start + len(part)), vectors)
+            sink(start, vectors)
             embedded += made
-        return _Parts(
-            store, owners, spans, lexical, embedded, analysed=len(chunks), changed=0, updated=False
-        )
+        return embedded
 
     def _updated(
-        self, previous: _Previous, chunks: Sequence[Chunk], headings: Sequence[str]
+        self,
+        previous: _Previous,
+        chunks: Sequence[Chunk],
+        headings: Sequence[str],
+        folder: Path,
+        scale: _Bank,
     ) -> _Parts | None:
         """The parts with each unchanged chunk's vectors (views of the same text) and
-        lexical row taken from `previous`; None when so much changed that a full build
-        is due."""
+        lexical row taken from `previous`, the vectors written to `folder`; None (and
+        nothing written) when so much changed that a full build is due."""
         taken = taken_over(previous.texts, (c.text for c in chunks))
         fresh = [i for i, t in enumerate(taken) if t is None]
         removed = len(previous.texts) - (len(chunks) - len(fresh))
@@ -222,20 +298,39 @@ class IndexBuilder:
             return None
         owners, gone = _moved_owners(previous, taken)
         views = chunk_views([chunks[i] for i in fresh], sentences=self._sentence_views)
-        rows = len(previous.store) - len(gone) + len(views.texts)
-        if previous.store.plan.kind == "flat" and rows > self._exact_max:
+        kept = int(np.count_nonzero(owners >= 0))
+        rows = kept + len(views.texts)
+        plan = previous.plan
+        if plan.kind == "flat" and rows > self._exact_max:
             return None  # the corpus outgrew exact search: a full build trains IVF
         vectors, embedded = embed_with_cache(
             self._embedder, self._cache, views.texts, progress=self._progress
         )
         ids = np.arange(len(owners), len(owners) + len(views.texts), dtype=np.int64)
-        store = previous.store
-        store.delete(gone.tolist())
-        store.add(ids.tolist(), vectors)
+        path, before = folder / _VECTORS, previous.folder / _VECTORS
+        if plan.kind == "flat":
+            # The kept rows copied a part at a time from the last version's file.
+            best = BestScores(scale.vectors)
+            with FlatFileWriter(path, self._embedder.dim, rows) as out:
+                for part_ids, part in read_parts(before, _ADD_AT_ONCE):
+                    keep = owners[part_ids] >= 0
+                    out.add(part_ids[keep], part[keep])
+                    best.add(part[keep])
+                out.add(ids, vectors)
+                best.add(vectors)
+            calibration = best.calibration(scale.langs)
+        else:
+            store = FaissStore.load(before, plan)
+            store.delete(gone.tolist())
+            store.add(ids.tolist(), vectors)
+            store.save(path)
+            calibration = calibrate(store, scale.vectors, scale.langs)
         lexical, _ = previous.lexical.updated(chunks, headings=headings)
         spans = np.asarray(views.spans, dtype=np.int64).reshape(-1, 2)
         return _Parts(
-            store,
+            plan,
+            rows,
+            calibration,
             np.concatenate([owners, np.asarray([fresh[o] for o in views.owners], np.int64)]),
             np.concatenate([previous.spans.reshape(-1, 2), spans]),
             lexical,
@@ -257,8 +352,6 @@ class IndexBuilder:
             )
             if not same:
                 return None
-            store = manifest.store
-            plan = StorePlan(store["kind"], store["reason"], store["nlist"], store["nprobe"])
             lexical = LexicalIndex.load(folder / "lexical")
             if lexical.analyzer.compounds != self._compounds:
                 return None
@@ -269,7 +362,7 @@ class IndexBuilder:
                 texts,
                 np.load(folder / "owners.npy", allow_pickle=False),
                 np.load(folder / "spans.npy", allow_pickle=False),
-                FaissStore.load(folder / "vectors.faiss", plan),
+                folder,
                 lexical,
             )
 

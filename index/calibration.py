@@ -100,16 +100,48 @@ def calibrate(store: VectorStore, queries: Vectors, langs: Sequence[str] = ()) -
     if len(store) == 0 or len(queries) == 0:
         return UNCALIBRATED
     # One search for the whole bank: a matrix product, not hundreds of scans.
-    best = store.search_many(queries, 1)[0][:, 0].astype(np.float64)
+    return calibration_of(store.search_many(queries, 1)[0][:, 0], langs)
+
+
+def calibration_of(best: npt.NDArray[np.float32], langs: Sequence[str] = ()) -> Calibration:
+    """The calibration from each bank question's best similarity in the corpus."""
+    if len(best) == 0:
+        return UNCALIBRATED
+    scores = np.asarray(best, dtype=np.float64)
     groups: dict[str, list[float]] = {}
-    for lang, score in zip(langs, best.tolist(), strict=False):
+    for lang, score in zip(langs, scores.tolist(), strict=False):
         groups.setdefault(_LANGUAGE_OF.get(lang, lang), []).append(score)
     languages = {
-        lang: _measured(np.array(scores))
-        for lang, scores in groups.items()
-        if len(scores) >= _MIN_QUESTIONS
+        lang: _measured(np.array(found))
+        for lang, found in groups.items()
+        if len(found) >= _MIN_QUESTIONS
     }
-    return replace(_measured(best), languages=languages)
+    return replace(_measured(scores), languages=languages)
+
+
+class BestScores:
+    """Each bank question's best similarity over vectors seen a part at a time: what an
+    exact search of the finished store would find, without holding the store."""
+
+    # Rows multiplied at once: 4,096 x 414 questions is 7 MB of scores.
+    _ROWS = 4096
+
+    def __init__(self, queries: Vectors) -> None:
+        self._queries = np.ascontiguousarray(queries, dtype=np.float32)
+        self.seen = 0
+        self._best = np.full(len(queries), -np.inf, dtype=np.float32)
+
+    def add(self, vectors: Vectors) -> None:
+        for start in range(0, len(vectors), self._ROWS):
+            scores = vectors[start : start + self._ROWS] @ self._queries.T
+            if len(scores):
+                np.maximum(self._best, scores.max(axis=0), out=self._best)
+        self.seen += len(vectors)
+
+    def calibration(self, langs: Sequence[str] = ()) -> Calibration:
+        if self.seen == 0 or len(self._queries) == 0:
+            return UNCALIBRATED
+        return calibration_of(self._best, langs)
 
 
 def _measured(best: npt.NDArray[np.float64]) -> Calibration:

@@ -300,14 +300,18 @@ class _Table:
             data.extend(counts.values())
             indptr.append(len(indices))
         width = len(labels)
+        # The arrays' own buffers, not copies of them: a table is built at its size once.
         below = csr_matrix(
             (
-                np.asarray(data, dtype=np.int32),
-                np.asarray(indices, dtype=np.int32),
-                np.asarray(indptr, dtype=np.int64),
+                np.frombuffer(data, dtype=np.int32),
+                np.frombuffer(indices, dtype=np.int32),
+                np.frombuffer(indptr, dtype=np.int64),
             ),
             shape=(len(indptr) - 1, width),
+            copy=False,
         )
+        if self.size == 0:
+            return _Table(below, labels)
         above = self.matrix
         above = csr_matrix((above.data, above.indices, above.indptr), shape=(self.size, width))
         return _Table(vstack([above, below], format="csr", dtype=np.int32), labels)

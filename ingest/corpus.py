@@ -10,6 +10,7 @@ Layout under the data directory:
 
 from __future__ import annotations
 
+import filecmp
 import json
 from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
@@ -27,6 +28,7 @@ from ingest.source import SourceRecord
 # An HTML copy is kept as text: served as HTML from kilde's own address, a page's
 # scripts would run with the app's rights (stored XSS).
 _SUFFIXES = {"pdf": ".pdf", "html": ".html.txt", "text": ".txt", "markdown": ".md"}
+_BLOCK = 1 << 20
 
 
 class CorpusStore:
@@ -49,14 +51,12 @@ class CorpusStore:
     def keep_copy(self, doc_id: str, source: Path, kind: str) -> Path:
         """A stable copy of a source's bytes under files/, named for its id and kind."""
         target = self.files_dir / f"{doc_id}{_SUFFIXES.get(kind, '')}"
-        if (
-            target.exists()
-            and target.stat().st_size == source.stat().st_size
-            and (target.read_bytes() == source.read_bytes())
-        ):
+        # Compared and copied a block at a time: a source may be as large as fetch.max_bytes.
+        if target.exists() and filecmp.cmp(target, source, shallow=False):
             return target
         self.files_dir.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, source.read_bytes())
+        with source.open("rb") as handle:
+            write_atomic(target, iter(lambda: handle.read(_BLOCK), b""))
         return target
 
     def exists(self) -> bool:
@@ -86,7 +86,7 @@ class CorpusStore:
             if stale.name not in keep:
                 stale.unlink()
         notes = self._drop_stale_copies({Path(d.path).name for d in documents if d.path})
-        lines = b"".join(orjson.dumps(c.to_json()) + b"\n" for c in chunks)
+        lines = (orjson.dumps(c.to_json()) + b"\n" for c in chunks)
         write_atomic(self.root / "chunks.jsonl", lines)
         write_atomic(self.root / "chunking.json", _dumps(chunking or {}))
         write_atomic(self.root / "sources.json", _dumps([r.to_json() for r in records]))

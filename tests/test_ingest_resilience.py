@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from index.progress import SilentProgress, TerminalProgress
+from ingest.atomic import write_atomic
 from ingest.cache import HttpCache
 from ingest.chunker import Chunker
 from ingest.corpus import CorpusStore
@@ -292,3 +294,32 @@ def test_progress_counts_documents_and_pages_and_estimates_the_time_left(
     assert "3/3" in drawn  # documents
     assert "12 pages" in drawn
     assert "<00:00" in drawn  # tqdm's estimate of the time left
+
+
+def test_a_file_written_in_pieces_is_whole_or_not_written_at_all(tmp_path: Path) -> None:
+    target = tmp_path / "chunks.jsonl"
+    write_atomic(target, (f"line {n}\n".encode() for n in range(1000)))
+    assert target.read_text().splitlines() == [f"line {n}" for n in range(1000)]
+
+    def failing() -> Iterator[bytes]:
+        yield b"half of a new file\n"
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        write_atomic(target, failing())
+    assert target.read_text().splitlines()[-1] == "line 999"  # the old file stands
+    assert [p.name for p in tmp_path.iterdir()] == ["chunks.jsonl"]  # no temporary left
+
+
+def test_a_kept_copy_is_copied_again_only_when_its_bytes_differ(tmp_path: Path) -> None:
+    store = CorpusStore(tmp_path / "data")
+    source = tmp_path / "report.pdf"
+    source.write_bytes(b"%PDF-1.4 " + bytes(range(256)) * 9000)  # more than one block
+    copy = store.keep_copy("doc1", source, "pdf")
+    assert copy.read_bytes() == source.read_bytes() and copy.name == "doc1.pdf"
+    written = copy.stat().st_mtime_ns
+    assert store.keep_copy("doc1", source, "pdf") == copy
+    assert copy.stat().st_mtime_ns == written  # the same bytes: not written again
+    source.write_bytes(b"%PDF-1.4 " + bytes(range(255, -1, -1)) * 9000)  # same size
+    store.keep_copy("doc1", source, "pdf")
+    assert copy.read_bytes() == source.read_bytes()
