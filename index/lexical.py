@@ -57,12 +57,28 @@ class LexicalIndex:
 
     @classmethod
     def build(
-        cls, chunks: Sequence[Chunk], *, compounds: bool = True, headings: Sequence[str] = ()
+        cls, chunks: Iterable[Chunk], *, compounds: bool = True, headings: Iterable[str] = ()
     ) -> LexicalIndex:
-        """`headings`: per chunk, the heading of its section when the chunk does not hold it;
-        its words count as the chunk's own."""
-        keys = _row_keys(chunks, headings)
-        return cls._made(chunks, headings, compounds, [None] * len(chunks), None, keys)
+        """`headings`: per chunk, the heading of its section when the chunk does not hold it
+        (none: ""); its words count as the chunk's own."""
+        heads = iter(headings)
+        return cls.from_rows(((c, next(heads, "")) for c in chunks), compounds=compounds)
+
+    @classmethod
+    def from_rows(
+        cls, rows: Iterable[tuple[Chunk, str]], *, compounds: bool = True
+    ) -> LexicalIndex:
+        """An index of each chunk with its heading, in one pass over `rows` (which may be
+        read from disk as they come: no chunk is kept)."""
+        keys: list[str] = []
+
+        def keyed() -> Iterator[tuple[Chunk, str]]:
+            for chunk, heading in rows:
+                keys.append(row_key(chunk, heading))
+                yield chunk, heading
+
+        # `keys` is filled as `_made` reads the rows, before it makes the index.
+        return cls._made(keyed(), compounds, None, keys)
 
     def updated(
         self, chunks: Sequence[Chunk], *, headings: Sequence[str] = ()
@@ -73,51 +89,62 @@ class LexicalIndex:
         A taken row keeps the compound parts found with the vocabulary of its time: a
         word that only a new document made known does not split it (a full `build`
         does)."""
-        keys = _row_keys(chunks, headings)
+        padded = _padded(headings, chunks)
+        keys = [row_key(c, h) for c, h in zip(chunks, padded, strict=True)]
         earlier = taken_over(self.rows, keys)
-        made = self._made(chunks, headings, self.analyzer.compounds, earlier, self, keys)
+        fresh = ((chunks[i], padded[i]) for i, e in enumerate(earlier) if e is None)
+        made = self._made(fresh, self.analyzer.compounds, (self, earlier), keys)
         return made, sum(e is None for e in earlier)
 
     @classmethod
     def _made(
         cls,
-        chunks: Sequence[Chunk],
-        headings: Sequence[str],
+        fresh: Iterable[tuple[Chunk, str]],
         compounds: bool,
-        earlier: Sequence[int | None],
-        before: LexicalIndex | None,
+        before: tuple[LexicalIndex, Sequence[int | None]] | None,
         keys: list[str],
     ) -> LexicalIndex:
-        """`earlier[i]`: the row of `before` that chunk i takes over (None: analysed now);
-        `keys`: each chunk's row key."""
-        padded = _padded(headings, chunks)
-        fresh = [i for i, e in enumerate(earlier) if e is None]
+        """An index of the `fresh` rows (chunk and heading) analysed now, below the rows
+        of an earlier index taken over: with `before` = (that index, `earlier`), where
+        `earlier[i]` is the row chunk i takes (None: the next fresh row). `keys`: each
+        chunk's row key."""
         # Words do not depend on the vocabulary: counted once per chunk into the word table
         # (one string per distinct word), and the terms worked out from those counts. No
         # list of every chunk's words is held: at 100,000 chunks it was most of the memory.
         plain = Analyzer(compounds=False)
-        start = before.size if before else 0
-        word_table = (before._words if before else _Table.empty()).extended(
-            Counter(plain.words(_text(chunks[i], padded[i]))) for i in fresh
-        )
-        # The fresh rows went below the earlier table's; one pass puts every row a chunk
-        # takes in chunk order (rows of removed chunks are left behind).
-        made = iter(range(start, start + len(fresh)))
-        order = np.fromiter(
-            (next(made) if e is None else e for e in earlier), dtype=np.int64, count=len(chunks)
-        )
-        kept_words = word_table.taken(order) if before is not None else word_table
+        langs: list[str] = []
+
+        def counted() -> Iterator[Counter[str]]:
+            for chunk, heading in fresh:
+                langs.append(chunk.lang)
+                yield Counter(plain.words(_text(chunk, heading)))
+
+        index = before[0] if before is not None else None
+        start = index.size if index is not None else 0
+        word_table = (index._words if index is not None else _Table.empty()).extended(counted())
+        order = None
+        kept_words = word_table
+        if before is not None:
+            # The fresh rows went below the earlier table's; one pass puts every row a
+            # chunk takes in chunk order (rows of removed chunks are left behind).
+            earlier = before[1]
+            made = iter(range(start, word_table.size))
+            order = np.fromiter(
+                (next(made) if e is None else e for e in earlier),
+                dtype=np.int64,
+                count=len(earlier),
+            )
+            kept_words = word_table.taken(order)
         # The vocabulary of the rows kept (a removed chunk's words are no longer known).
         analyzer = Analyzer(kept_words.present(), compounds=compounds)
         counts = (
-            _term_counts(analyzer, words, chunks[i].lang)
-            for words, i in zip(word_table.rows(start, start + len(fresh)), fresh, strict=True)
+            _term_counts(analyzer, words, lang)
+            for words, lang in zip(word_table.rows(start, word_table.size), langs, strict=True)
         )
-        term_table = (before._terms if before else _Table.empty()).extended(counts)
-        word_table = kept_words
-        if before is not None:
+        term_table = (index._terms if index is not None else _Table.empty()).extended(counts)
+        if order is not None:
             term_table = term_table.taken(order)
-        return cls(term_table, word_table, analyzer, keys)
+        return cls(term_table, kept_words, analyzer, keys)
 
     def scores(self, query: str) -> Scores:
         """BM25 score of every chunk, in chunk order."""
@@ -346,10 +373,6 @@ def _term_counts(analyzer: Analyzer, words: Iterable[tuple[str, int]], lang: str
 
 def _text(chunk: Chunk, heading: str) -> str:
     return f"{heading}\n{chunk.text}" if heading else chunk.text
-
-
-def _row_keys(chunks: Sequence[Chunk], headings: Sequence[str]) -> list[str]:
-    return [row_key(c, h) for c, h in zip(chunks, _padded(headings, chunks), strict=True)]
 
 
 def row_key(chunk: Chunk, heading: str) -> str:

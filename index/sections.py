@@ -11,7 +11,7 @@ section is the last heading above it on its page.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from index.chunk import Chunk
@@ -124,18 +124,31 @@ _SHORT_SECTION = 60
 
 
 def section_headings(documents: Sequence[Document], chunks: Sequence[Chunk]) -> list[str]:
-    """For each chunk, the heading of the section it starts in when the heading stands
-    before the chunk ("" otherwise): what a speaker said is found by the speaker's name."""
-    pages = {(d.id, p.number): p.text for d in documents for p in d.pages}
-    found: dict[tuple[str, int], list[Heading]] = {}
-    out = []
+    """`with_headings`'s headings, for chunks and documents in hand."""
+    by_id = {d.id: d for d in documents}
+    return [heading for _, heading in with_headings(chunks, by_id.get)]
+
+
+def with_headings(
+    chunks: Iterable[Chunk], document: Callable[[str], Document | None]
+) -> Iterator[tuple[Chunk, str]]:
+    """Each chunk with the heading of the section it starts in when the heading stands
+    before the chunk ("" otherwise): what a speaker said is found by the speaker's name.
+    `document(id)` gives a chunk's document (None: unknown, so no headings); one is
+    asked for when the chunks move on to it, so a corpus on disk is read a document at a
+    time."""
+    doc_id: str | None = None
+    pages: dict[int, str] = {}
+    found: dict[int, list[Heading]] = {}
     for chunk in chunks:
-        key = (chunk.doc_id, chunk.page)
-        if key not in found:
-            found[key] = find_headings(pages.get(key, ""))
-        heading = heading_before(found[key], chunk.start)
-        out.append(heading.text if heading is not None and heading.end <= chunk.start else "")
-    return out
+        if chunk.doc_id != doc_id:
+            doc_id, found = chunk.doc_id, {}
+            known = document(doc_id)
+            pages = {p.number: p.text for p in known.pages} if known is not None else {}
+        if chunk.page not in found:
+            found[chunk.page] = find_headings(pages.get(chunk.page, ""))
+        heading = heading_before(found[chunk.page], chunk.start)
+        yield chunk, heading.text if heading is not None and heading.end <= chunk.start else ""
 
 
 def _lines(text: str) -> list[tuple[int, int]]:

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import filecmp
 import json
-from collections.abc import Collection, Iterable, Sequence
+import os
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 
 import orjson
@@ -21,6 +22,7 @@ from pydantic import ValidationError
 from index.chunk import Chunk
 from index.document import Document
 from ingest.atomic import write_atomic
+from ingest.draft import CorpusDraft, Drafted
 from ingest.errors import IngestError
 from ingest.settings import SourceSpec
 from ingest.source import SourceRecord
@@ -65,32 +67,37 @@ class CorpusStore:
     def write(
         self,
         records: Sequence[SourceRecord],
-        documents: Sequence[Document],
-        chunks: Sequence[Chunk],
+        drafted: Sequence[Drafted],
+        copies: Collection[str],
+        draft: CorpusDraft,
         chunking: dict[str, int] | None = None,
-        *,
-        stored: Collection[str] = (),
     ) -> list[str]:
-        """Documents and chunks first, the source list last: it marks a complete corpus.
+        """The corpus made from a run's `draft`: the documents and chunks of `drafted`, in
+        that order. Documents and chunks first, the source list last: it marks a complete
+        corpus. `copies`: the names of the files/ copies the corpus uses (others go);
         `chunking`: the chunker's settings, so a later run knows whether the chunks it
-        finds here are the ones it would make; `stored`: ids of documents read from this
-        corpus as they are (not written again). Returns notes on what was found in the
+        finds here are the ones it would make. Returns notes on what was found in the
         copies folder and left alone."""
         folder = self.root / "documents"
-        for document in documents:
-            if document.id in stored and (folder / f"{document.id}.json").is_file():
-                continue
-            _write_if_changed(folder / f"{document.id}.json", _dumps(document.to_json()))
-        keep = {f"{d.id}.json" for d in documents}
+        folder.mkdir(parents=True, exist_ok=True)
+        for part in drafted:
+            target, made = folder / f"{part.doc_id}.json", draft.document_file(part.doc_id)
+            # Most documents of a re-run are as they were: comparing is cheaper than a
+            # synced write. Another is synced and moved into place whole.
+            if part.written and not (target.is_file() and filecmp.cmp(made, target, False)):
+                _synced(made).replace(target)
+        keep = {f"{part.doc_id}.json" for part in drafted}
         for stale in folder.glob("*.json"):
             if stale.name not in keep:
                 stale.unlink()
-        notes = self._drop_stale_copies({Path(d.path).name for d in documents if d.path})
-        lines = (orjson.dumps(c.to_json()) + b"\n" for c in chunks)
-        write_atomic(self.root / "chunks.jsonl", lines)
+        notes = self._drop_stale_copies(set(copies))
+        write_atomic(self.root / "chunks.jsonl", draft.chunk_lines(drafted))
         write_atomic(self.root / "chunking.json", _dumps(chunking or {}))
         write_atomic(self.root / "sources.json", _dumps([r.to_json() for r in records]))
         return notes
+
+    def has_document(self, doc_id: str) -> bool:
+        return (self.root / "documents" / f"{doc_id}.json").is_file()
 
     def chunking(self) -> dict[str, int] | None:
         """The chunker settings the corpus was chunked with (None: not known)."""
@@ -120,17 +127,27 @@ class CorpusStore:
         return [SourceRecord.from_json(item) for item in orjson.loads(path.read_bytes())]
 
     def documents(self) -> list[Document]:
+        return [self.document(doc_id) for doc_id in self.document_ids()]
+
+    def document_ids(self) -> list[str]:
         folder = self.root / "documents"
         # By name (one folder): comparing whole paths was a third of reading 10,000.
-        paths = sorted(folder.glob("*.json"), key=lambda p: p.name)
-        return [Document.from_json(orjson.loads(p.read_bytes())) for p in paths]
+        return sorted(p.name.removesuffix(".json") for p in folder.glob("*.json"))
 
-    def chunks(self) -> list[Chunk]:
+    def document(self, doc_id: str) -> Document:
+        path = self.root / "documents" / f"{doc_id}.json"
+        return Document.from_json(orjson.loads(path.read_bytes()))
+
+    def chunks(self) -> Iterator[Chunk]:
+        """The chunks as they are read from disk (an index build reads them a few times
+        over rather than hold them)."""
         path = self.root / "chunks.jsonl"
         if not path.is_file():
-            return []
+            return
         with path.open("rb") as handle:
-            return [Chunk.from_json(orjson.loads(line)) for line in handle if line.strip()]
+            for line in handle:
+                if line.strip():
+                    yield Chunk.from_json(orjson.loads(line))
 
     def added(self) -> list[SourceSpec]:
         """The sources added earlier; an IngestError naming the file when it is damaged."""
@@ -232,11 +249,7 @@ def _added_specs(items: object) -> list[SourceSpec]:
     return specs
 
 
-def _write_if_changed(path: Path, data: bytes) -> None:
-    # Most documents of a re-run are as they were: reading is cheaper than a synced write.
-    try:
-        if path.read_bytes() == data:
-            return
-    except OSError:
-        pass
-    write_atomic(path, data)
+def _synced(path: Path) -> Path:
+    with path.open("rb+") as handle:
+        os.fsync(handle.fileno())
+    return path

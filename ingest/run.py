@@ -15,6 +15,7 @@ from index.language import UNDETERMINED, Languages, detect_languages, opening
 from index.progress import Progress
 from ingest.chunker import Chunker, main_language
 from ingest.corpus import CorpusStore
+from ingest.draft import CorpusDraft, Drafted
 from ingest.duplicates import as_duplicate, duplicates, text_key, with_alias
 from ingest.errors import IngestError, SkippedError
 from ingest.fetcher import Fetcher
@@ -42,6 +43,9 @@ class Outcome:
     dropped: tuple[DroppedLink, ...] = ()
     fresh: bool = True  # its chunks were made in this run (not taken from the last one)
     stored: bool = False  # its document is the corpus's as it stands (nothing to write)
+    # Once its document and chunks are written to the run's draft: where they lie there
+    # (`document` then keeps no pages, `chunks` nothing).
+    drafted: Drafted | None = None
 
 
 @dataclass(frozen=True)
@@ -53,9 +57,6 @@ class IngestSummary:
     cached: int = 0  # files whose text came from the parse cache
     unchanged: int = 0  # files not read at all: as they were when the corpus was written
     embedded: int = 0  # texts embedded while reading (by the ChunkSink)
-    # The corpus as written (the index build takes it from here, not from disk again).
-    documents: list[Document] = field(default_factory=list)
-    chunks: list[Chunk] = field(default_factory=list)
 
     def count(self, status: str) -> int:
         return sum(r.status == status for r in self.records)
@@ -96,21 +97,19 @@ class Ingestor:
         resolve = PathResolver()
         targets = _unique([root_target(s, resolve) for s in specs])
         wanted = [t for t in targets if not _among(t, removed)]
-        roots = self._obtain_all("sources", wanted, earlier)
-        seen = {o.record.url for o in roots} | {o.record.id for o in roots} | removed
-        linked = _unique(
-            [t for o in roots for t in o.links if t.url not in seen and t.id not in seen]
-        )
-        outcomes = _folded(roots + self._obtain_all("linked documents", linked, earlier))
-        documents = [o.document for o in outcomes if o.document is not None]
-        chunks = [c for o in outcomes for c in o.chunks]
-        records = [o.record for o in outcomes]
-        stored = {o.document.id for o in outcomes if o.stored and o.document is not None}
-        notes = (
-            self._store.write(records, documents, chunks, chunking, stored=stored)
-            if documents
-            else []
-        )
+        with CorpusDraft(self._store.root) as draft:
+            roots = self._obtain_all("sources", wanted, earlier, draft)
+            seen = {o.record.url for o in roots} | {o.record.id for o in roots} | removed
+            linked = _unique(
+                [t for o in roots for t in o.links if t.url not in seen and t.id not in seen]
+            )
+            outcomes = _folded(roots + self._obtain_all("linked documents", linked, earlier, draft))
+            records = [o.record for o in outcomes]
+            drafted = [o.drafted for o in outcomes if o.drafted is not None]
+            copies = {
+                Path(o.document.path).name for o in outcomes if o.document and o.document.path
+            }
+            notes = self._store.write(records, drafted, copies, draft, chunking) if drafted else []
         dropped = [d for o in roots for d in o.dropped]
         parsed, cached = self._loader.counts
         return IngestSummary(
@@ -120,11 +119,11 @@ class Ingestor:
             parsed=parsed,
             cached=cached,
             unchanged=sum(o.stored for o in outcomes),
-            documents=documents,
-            chunks=chunks,
         )
 
-    def _obtain_all(self, label: str, targets: list[Target], earlier: _Earlier) -> list[Outcome]:
+    def _obtain_all(
+        self, label: str, targets: list[Target], earlier: _Earlier, draft: CorpusDraft
+    ) -> list[Outcome]:
         if not targets:
             return []
         with (
@@ -140,17 +139,39 @@ class Ingestor:
             ]
             outcomes = []
             pages = 0
-            for target, done, future in zip(targets, settled, futures, strict=True):
+            for position, (target, done) in enumerate(zip(targets, settled, strict=True)):
+                # Each let go of once taken: a finished future holds its document and
+                # chunks for as long as anything refers to it.
+                future, futures[position], settled[position] = futures[position], None, None
                 result = done if future is None else future.result()
+                del future
                 assert result is not None
                 outcome = self._keep_earlier(target, result, earlier)
                 if self._sink is not None and outcome.fresh:
                     self._sink.add(outcome.chunks)
+                outcome = self._drafted(outcome, draft)
                 pages += outcome.record.pages or 0
                 # The bar counts documents and estimates the time left; pages so far beside.
                 bar.advance(f"{pages} pages; {outcome.record.id}")
                 outcomes.append(outcome)
         return outcomes
+
+    def _drafted(self, outcome: Outcome, draft: CorpusDraft) -> Outcome:
+        """The outcome with its document and chunks written to `draft`, keeping only its
+        document's shell (no pages): the run holds no text longer than it needs."""
+        document = outcome.document
+        if document is None:
+            return outcome
+        # Duplicates are told by this key once the text is gone (an older kilde's record
+        # may lack it).
+        record = outcome.record
+        if record.text_key is None:
+            record = _replace(record, text_key=text_key(document))
+        on_disk = outcome.stored and self._store.has_document(document.id)
+        drafted = draft.add(document, outcome.chunks, write=not on_disk)
+        return replace(
+            outcome, record=record, document=replace(document, pages=()), chunks=(), drafted=drafted
+        )
 
     def _obtain(self, target: Target, earlier: _Earlier) -> Outcome:
         """The outcome for one source; never raises, so one bad source cannot stop the run."""

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from index.calibration import Calibration, bank, calibrate
+from index.corpus import ListedCorpus
 from index.directory import IndexDirectory
 from index.embedder import HashEmbedder
 from index.errors import IndexMismatchError
@@ -44,7 +45,7 @@ def test_calibration_is_the_spread_of_the_banks_best_matches() -> None:
 
 def _published(folder: Path) -> tuple[HybridSearcher, Calibration]:
     docs, chunks = _corpus()
-    _build(folder).build(docs, chunks)
+    _build(folder).build(ListedCorpus(docs, chunks))
     searcher = HybridSearcher.open(IndexDirectory(folder / "index"), HashEmbedder())
     assert searcher.manifest is not None
     return searcher, searcher.manifest.calibration
@@ -64,9 +65,9 @@ def test_a_published_index_carries_its_calibration(tmp_path: Path) -> None:
 
 def test_the_bank_is_embedded_once_per_model(tmp_path: Path) -> None:
     docs, chunks = _corpus()
-    _build(tmp_path).build(docs, chunks)
+    _build(tmp_path).build(ListedCorpus(docs, chunks))
     embedder = CountingHash()
-    _build(tmp_path, embedder).build(docs, chunks)
+    _build(tmp_path, embedder).build(ListedCorpus(docs, chunks))
     assert embedder.queries == 0  # the first build cached the bank's vectors
 
 
@@ -82,7 +83,7 @@ class CountingHash(HashEmbedder):
 
 def test_an_index_from_before_calibration_asks_for_a_rebuild(tmp_path: Path) -> None:
     docs, chunks = _corpus()
-    report = _build(tmp_path).build(docs, chunks)
+    report = _build(tmp_path).build(ListedCorpus(docs, chunks))
     manifest = report.folder / "manifest.json"
     data = json.loads(manifest.read_text())
     data["format"] = 3

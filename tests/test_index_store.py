@@ -15,6 +15,7 @@ import pytest
 
 from index.builder import IndexBuilder
 from index.chunk import Chunk
+from index.corpus import ListedCorpus
 from index.directory import IndexDirectory
 from index.document import Document, Page
 from index.embedder import HashEmbedder
@@ -79,7 +80,7 @@ def test_no_index_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_build_publish_and_search_with_filters(tmp_path: Path) -> None:
     docs, chunks = _corpus()
-    report = _build(tmp_path).build(docs, chunks)
+    report = _build(tmp_path).build(ListedCorpus(docs, chunks))
     assert (report.chunks, report.store) == (4, "flat")
     searcher = HybridSearcher.open(IndexDirectory(tmp_path / "index"), HashEmbedder())
     hits = searcher.search("international networks clusters", k=2)
@@ -110,27 +111,29 @@ def test_build_publish_and_search_with_filters(tmp_path: Path) -> None:
 
 def test_a_second_build_embeds_only_new_text(tmp_path: Path) -> None:
     docs, chunks = _corpus()
-    first = _build(tmp_path).build(docs, chunks)
-    again = _build(tmp_path).build(docs, chunks, force=True)  # built again, from the cache
+    first = _build(tmp_path).build(ListedCorpus(docs, chunks))
+    again = _build(tmp_path).build(
+        ListedCorpus(docs, chunks), force=True
+    )  # built again, from the cache
     assert first.embedded == first.vectors and again.embedded == 0
     assert again.folder != first.folder
     extra = Document(
         "new", "New", None, None, "text", "en", (Page(1, "A brand new page of text."),)
     )
-    third = _build(tmp_path).build([*docs, extra], [*chunks, *Chunker().chunk(extra)])
+    third = _build(tmp_path).build(ListedCorpus([*docs, extra], [*chunks, *Chunker().chunk(extra)]))
     assert third.embedded == 1
 
 
 def test_opening_with_another_embedder_is_refused_with_the_fix(tmp_path: Path) -> None:
     docs, chunks = _corpus()
-    _build(tmp_path).build(docs, chunks)
+    _build(tmp_path).build(ListedCorpus(docs, chunks))
     with pytest.raises(IndexMismatchError, match="kilde ingest --rebuild"):
         HybridSearcher.open(IndexDirectory(tmp_path / "index"), HashEmbedder(dim=32))
 
 
 def test_a_flipped_byte_is_refused_before_faiss_reads_it(tmp_path: Path) -> None:
     docs, chunks = _corpus()
-    folder = _build(tmp_path).build(docs, chunks).folder
+    folder = _build(tmp_path).build(ListedCorpus(docs, chunks)).folder
     target = folder / "vectors.faiss"
     data = bytearray(target.read_bytes())
     data[len(data) // 2] ^= 0xFF
@@ -142,7 +145,9 @@ def test_a_flipped_byte_is_refused_before_faiss_reads_it(tmp_path: Path) -> None
 def test_old_versions_are_pruned_and_current_is_the_newest(tmp_path: Path) -> None:
     docs, chunks = _corpus()
     # Forced: the same corpus would otherwise keep the version it has.
-    folders = [_build(tmp_path).build(docs, chunks, force=True).folder for _ in range(4)]
+    folders = [
+        _build(tmp_path).build(ListedCorpus(docs, chunks), force=True).folder for _ in range(4)
+    ]
     directory = IndexDirectory(tmp_path / "index")
     assert directory.current() == folders[-1]
     assert sorted(p.name for p in directory.versions.iterdir()) == sorted(
@@ -164,7 +169,7 @@ IndexDirectory(Path(sys.argv[1])).publish(build)
 
 def test_a_killed_writer_leaves_the_previous_index_usable(tmp_path: Path) -> None:
     docs, chunks = _corpus()
-    before = _build(tmp_path).build(docs, chunks).folder
+    before = _build(tmp_path).build(ListedCorpus(docs, chunks)).folder
     writer = subprocess.Popen(
         [sys.executable, "-c", _SLOW_WRITER, str(tmp_path / "index")],
         stdout=subprocess.PIPE,
@@ -179,13 +184,13 @@ def test_a_killed_writer_leaves_the_previous_index_usable(tmp_path: Path) -> Non
     assert HybridSearcher.open(directory, HashEmbedder()).search("networks", 1)
     assert list((tmp_path / "index").glob(".building-*"))
     # The next writer takes the lock and cleans up.
-    _build(tmp_path).build(docs, chunks, force=True)
+    _build(tmp_path).build(ListedCorpus(docs, chunks), force=True)
     assert not list((tmp_path / "index").glob(".building-*"))
 
 
 def test_readers_always_see_a_complete_version_while_a_writer_publishes(tmp_path: Path) -> None:
     docs, chunks = _corpus()
-    _build(tmp_path).build(docs, chunks)
+    _build(tmp_path).build(ListedCorpus(docs, chunks))
     directory = IndexDirectory(tmp_path / "index")
     errors: list[BaseException] = []
     opened = 0
@@ -207,7 +212,7 @@ def test_readers_always_see_a_complete_version_while_a_writer_publishes(tmp_path
     for _ in range(8):
         if time.monotonic() > deadline:
             break
-        _build(tmp_path).build(docs, chunks, force=True)
+        _build(tmp_path).build(ListedCorpus(docs, chunks), force=True)
     stop.set()
     for thread in readers:
         thread.join(timeout=10)
@@ -267,7 +272,7 @@ def test_a_build_in_parts_keeps_each_view_under_its_own_row(tmp_path: Path) -> N
         docs.append(
             Document(f"n{number}", f"Notat {number}", None, None, "text", "no", tuple(pages))
         )
-    report = _build(tmp_path, embedder, exact_max=100_000).build(docs, chunks)
+    report = _build(tmp_path, embedder, exact_max=100_000).build(ListedCorpus(docs, chunks))
     assert report.vectors > 16_384 + 1_000  # crosses the edge of the first part
     owners = np.load(report.folder / "owners.npy")
     spans = np.load(report.folder / "spans.npy")

@@ -10,6 +10,7 @@ import pytest
 
 from index.builder import BuildReport, IndexBuilder
 from index.chunk import Chunk
+from index.corpus import ListedCorpus
 from index.directory import IndexDirectory
 from index.document import Document, Page
 from index.embedder import HashEmbedder
@@ -90,19 +91,19 @@ def _same_results(root: Path, other: Path) -> bool:
 
 def _built_whole(tmp_path: Path, documents: list[Document], chunks: list[Chunk]) -> Path:
     root = tmp_path / "whole"
-    _builder(root).build(documents, chunks)
+    _builder(root).build(ListedCorpus(documents, chunks))
     return root
 
 
 def test_an_added_document_is_the_only_text_worked_on(tmp_path: Path) -> None:
     root = tmp_path / "updated"
     documents, chunks = _corpus(ARTICLES[:-1])
-    first = _builder(root).build(documents, chunks)
+    first = _builder(root).build(ListedCorpus(documents, chunks))
     assert not first.updated and first.analysed == len(chunks)
     documents, chunks = _corpus(ARTICLES)
     added = [c for c in chunks if c.doc_id == ARTICLES[-1]]
     # A new, empty embedding cache: what is not embedded now came from the last version.
-    report = _builder(root, cache="empty.sqlite").build(documents, chunks)
+    report = _builder(root, cache="empty.sqlite").build(ListedCorpus(documents, chunks))
     assert report.updated and report.analysed == len(added)
     searcher = _searcher(root)
     owned = [searcher.chunks[int(o)].doc_id for o in searcher._owners if o >= 0]
@@ -114,10 +115,10 @@ def test_an_added_document_is_the_only_text_worked_on(tmp_path: Path) -> None:
 def test_a_removed_document_is_gone_from_every_part(tmp_path: Path) -> None:
     root = tmp_path / "updated"
     documents, chunks = _corpus(ARTICLES)
-    _builder(root).build(documents, chunks)
+    _builder(root).build(ListedCorpus(documents, chunks))
     gone = "glitterfjell"
     documents, chunks = _corpus([a for a in ARTICLES if a != gone])
-    report = _builder(root).build(documents, chunks)
+    report = _builder(root).build(ListedCorpus(documents, chunks))
     assert report.updated and report.analysed == 0 and report.embedded == 0
     searcher = _searcher(root)
     assert len(searcher._store) == report.vectors == int((searcher._owners >= 0).sum())
@@ -129,7 +130,7 @@ def test_a_removed_document_is_gone_from_every_part(tmp_path: Path) -> None:
 def test_an_edited_document_is_worked_on_again(tmp_path: Path) -> None:
     root = tmp_path / "updated"
     documents, chunks = _corpus(ARTICLES)
-    _builder(root).build(documents, chunks)
+    _builder(root).build(ListedCorpus(documents, chunks))
     edited = Document(
         documents[0].id,
         documents[0].title,
@@ -143,7 +144,7 @@ def test_an_edited_document_is_worked_on_again(tmp_path: Path) -> None:
     chunks = [*Chunker(size=400, overlap=60).chunk(edited)] + [
         c for c in chunks if c.doc_id != edited.id
     ]
-    report = _builder(root).build(documents, chunks)
+    report = _builder(root).build(ListedCorpus(documents, chunks))
     assert report.updated and report.analysed == 1
     top = _searcher(root).search("velferdsteknologisenter i Alta", 1)[0]
     assert top.chunk.doc_id == edited.id
@@ -153,11 +154,11 @@ def test_an_edited_document_is_worked_on_again(tmp_path: Path) -> None:
 def test_after_much_change_the_next_build_is_whole_again(tmp_path: Path) -> None:
     root = tmp_path / "updated"
     documents, chunks = _corpus(ARTICLES[:4], report=False)
-    _builder(root).build(documents, chunks)
+    _builder(root).build(ListedCorpus(documents, chunks))
     reports: list[BuildReport] = []
     for count in range(5, len(ARTICLES) + 1):
         documents, chunks = _corpus(ARTICLES[:count], report=False)
-        reports.append(_builder(root).build(documents, chunks))
+        reports.append(_builder(root).build(ListedCorpus(documents, chunks)))
         if not reports[-1].updated:
             break
     # Small steps are updates until those since the last whole build pass a quarter.
@@ -170,18 +171,18 @@ def test_after_much_change_the_next_build_is_whole_again(tmp_path: Path) -> None
 def test_force_builds_whole(tmp_path: Path) -> None:
     root = tmp_path / "updated"
     documents, chunks = _corpus(ARTICLES)
-    _builder(root).build(documents, chunks)
-    report = _builder(root).build(documents, chunks[:-1], force=True)
+    _builder(root).build(ListedCorpus(documents, chunks))
+    report = _builder(root).build(ListedCorpus(documents, chunks[:-1]), force=True)
     assert not report.updated and report.analysed == report.chunks
 
 
 def test_an_ivf_index_is_updated_with_its_trained_lists(tmp_path: Path) -> None:
     root = tmp_path / "updated"
     documents, chunks = _corpus(ARTICLES[:-1])
-    first = _builder(root, exact_max=50).build(documents, chunks)
+    first = _builder(root, exact_max=50).build(ListedCorpus(documents, chunks))
     assert first.store == "ivf"
     documents, chunks = _corpus(ARTICLES)
-    report = _builder(root, exact_max=50).build(documents, chunks)
+    report = _builder(root, exact_max=50).build(ListedCorpus(documents, chunks))
     assert report.updated and report.store == "ivf"
     searcher = _searcher(root)
     assert len(searcher._store) == report.vectors
@@ -198,10 +199,10 @@ def _first_sentence(chunks: list[Chunk], ids: set[str]) -> str:
 def test_a_flat_store_that_outgrows_exact_search_is_built_whole(tmp_path: Path, kind: str) -> None:
     root = tmp_path / kind
     documents, chunks = _corpus(ARTICLES[:-1])
-    small = _builder(root, exact_max=100_000).build(documents, chunks)
+    small = _builder(root, exact_max=100_000).build(ListedCorpus(documents, chunks))
     documents, chunks = _corpus(ARTICLES)
     limit = small.vectors + 1 if kind == "ivf" else 100_000
-    report = _builder(root, exact_max=limit).build(documents, chunks)
+    report = _builder(root, exact_max=limit).build(ListedCorpus(documents, chunks))
     assert report.store == kind
     assert report.updated == (kind == "flat")
     assert np.isfinite(_searcher(root).search("laks", 3)[0].score)

@@ -13,6 +13,7 @@ from index.embedder import Embedder
 from index.errors import NoIndexError
 from index.language_process import LanguageProcess
 from index.manifest import read_manifest
+from index.memory import release_freed_memory
 from index.progress import Progress, TerminalProgress
 from ingest.cache import HttpCache
 from ingest.chunker import Chunker
@@ -29,7 +30,6 @@ from ingest.targets import expand_folder
 from ingest.url import normalise_url
 from ui import wiring
 from ui.config import Config
-from ui.memory import release_freed_memory
 from ui.tables import problems, sources_table
 
 
@@ -62,11 +62,7 @@ def run_ingest(
         if summary.count("ok") == 0:
             print("kilde: nothing could be ingested; see the reasons above", file=sys.stderr)
             return 1
-        print(
-            build_index(
-                config, store, model, progress=TerminalProgress(), force=rebuild, summary=summary
-            )
-        )
+        print(build_index(config, store, model, progress=TerminalProgress(), force=rebuild))
     failed = summary.count("failed") + summary.count("skipped")
     return 1 if strict and failed else 0
 
@@ -157,18 +153,12 @@ def build_index(
     *,
     progress: Progress,
     force: bool = False,
-    summary: IngestSummary | None = None,
 ) -> str:
-    """Embed what is new and publish a new index version (if anything changed, or `force`);
-    returns a one-line summary. The corpus is the one `summary`'s run wrote, else read
-    from `store`."""
+    """Embed what is new and publish a new index version (if anything changed, or `force`)
+    from the corpus in `store`; returns a one-line summary."""
     release_freed_memory()  # what reading left behind, before the build needs its own
     builder = wiring.builder(config, model, progress)
-    if summary is not None and summary.documents:
-        documents, chunks = summary.documents, summary.chunks
-    else:
-        documents, chunks = store.documents(), store.chunks()
-    built = builder.build(documents, chunks, force=force)
+    built = builder.build(store, force=force)
     if built.unchanged:
         return (
             f"index: unchanged ({built.chunks} chunks, {built.vectors} vectors): nothing it is "

@@ -229,9 +229,7 @@ class AppServices:
         )
         text = report(summary, self._store)
         if summary.count("ok"):
-            text += "\n" + build_index(
-                self.config, self._store, model, progress=progress, summary=summary
-            )
+            text += "\n" + build_index(self.config, self._store, model, progress=progress)
         return text
 
     def _check_upload_size(self, uploads: Sequence[Path]) -> None:

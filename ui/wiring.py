@@ -40,7 +40,9 @@ def embedding_cache(config: Config) -> EmbeddingCache:
 def prefetch(config: Config, model: Embedder) -> EmbeddingPrefetch:
     """Embeds what an ingest reads while it reads (see index/prefetch.py)."""
     return EmbeddingPrefetch(
-        model, embedding_cache(config), sentence_views=config.index.sentence_views
+        model,
+        embedding_cache(config),
+        sentence_views=config.index.sentence_views,
     )
 
 
