@@ -62,14 +62,15 @@ class _Bank:
 
 @dataclass(frozen=True)
 class _Parts:
-    """What a version is made of, besides its vectors (written to its folder already)."""
+    """What a version is made of, besides its vectors and lexical index (written to its
+    folder already)."""
 
     plan: StorePlan
     vectors: int
     calibration: Calibration
     owners: npt.NDArray[np.int64]  # per vector row id, its chunk's position (-1: unused)
     spans: npt.NDArray[np.int64]  # per vector row id, where in its chunk the text lies
-    lexical: LexicalIndex
+    chunks: int
     embedded: int
     analysed: int
     changed: int  # chunks added or removed since the last full build
@@ -152,7 +153,6 @@ class IndexBuilder:
             made.append(parts)
             np.save(folder / "owners.npy", parts.owners)
             np.save(folder / "spans.npy", parts.spans)
-            parts.lexical.save(folder / "lexical")
             _write_corpus(folder, corpus, ids)
             plan = parts.plan
             return Manifest(
@@ -168,7 +168,7 @@ class IndexBuilder:
                 },
                 counts={
                     "documents": len(ids),
-                    "chunks": parts.lexical.size,
+                    "chunks": parts.chunks,
                     "vectors": parts.vectors,
                 },
                 created_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -180,7 +180,7 @@ class IndexBuilder:
         (parts,) = made
         return BuildReport(
             folder,
-            parts.lexical.size,
+            parts.chunks,
             parts.vectors,
             parts.embedded,
             parts.plan.kind,
@@ -202,6 +202,10 @@ class IndexBuilder:
                 yield chunk, heading
 
         lexical = LexicalIndex.from_rows(analysed(), compounds=self._compounds)
+        # Saved and let go of before the embedding: not held beside its buffers.
+        lexical.save(folder / "lexical")
+        chunk_count = lexical.size
+        del lexical
         owners, spans = finder.found()
         # What the pass freed (each chunk's words and texts) handed back before embedding:
         # the C allocator keeps it otherwise, 20 MiB over 1,000 PDFs.
@@ -247,9 +251,9 @@ class IndexBuilder:
             calibration,
             owners,
             spans,
-            lexical,
+            chunk_count,
             embedded,
-            analysed=lexical.size,
+            analysed=chunk_count,
             changed=0,
             updated=False,
         )
@@ -325,6 +329,7 @@ class IndexBuilder:
             calibration = calibrate(store, scale.vectors, scale.langs)
         headings = [heading for _, heading in with_headings(chunks, corpus.document)]
         lexical, _ = previous.lexical.updated(chunks, headings=headings)
+        lexical.save(folder / "lexical")
         spans = np.asarray(views.spans, dtype=np.int64).reshape(-1, 2)
         return _Parts(
             plan,
@@ -332,7 +337,7 @@ class IndexBuilder:
             calibration,
             np.concatenate([owners, np.asarray([fresh[o] for o in views.owners], np.int64)]),
             np.concatenate([previous.spans.reshape(-1, 2), spans]),
-            lexical,
+            lexical.size,
             embedded,
             analysed=len(fresh),
             changed=changed,

@@ -56,7 +56,7 @@ class FlatFileWriter:
         if not len(ids):
             return  # (an empty view cannot be cast to bytes)
         # Written from the array's own memory, not a copy of it as bytes.
-        self._handle.write(memoryview(np.ascontiguousarray(vectors, dtype="<f4")).cast("B"))
+        self._handle.write(np.ascontiguousarray(vectors, dtype="<f4").data.cast("B"))
         self._ids.frombytes(np.ascontiguousarray(ids, dtype="<i8").tobytes())
         self.written += len(ids)
 
