@@ -148,6 +148,7 @@ class IndexBuilder:
             parts = None
             if previous is not None:
                 parts = self._updated(previous, corpus, folder, scale)
+            del previous  # not held through a full build
             if parts is None:
                 parts = self._made(corpus, folder, scale)
             made.append(parts)
