@@ -17,6 +17,7 @@ from index.calibration import BestScores, Calibration, bank, calibrate, embed_qu
 from index.chunk import Chunk
 from index.corpus import Corpus
 from index.directory import IndexDirectory
+from index.document import Document
 from index.embedder import Embedder, Vectors
 from index.embedding_cache import EmbeddingCache, embed_with_cache
 from index.errors import KildeIndexError
@@ -145,16 +146,17 @@ class IndexBuilder:
         def write(folder: Path) -> Manifest:
             # The vectors are written into the new version's folder as they are made.
             previous = None if force else self._previous()
-            parts = None
-            if previous is not None:
-                parts = self._updated(previous, corpus, folder, scale)
-            del previous  # not held through a full build
-            if parts is None:
-                parts = self._made(corpus, folder, scale)
+            with _Texts(folder) as texts:
+                parts = None
+                if previous is not None:
+                    parts = self._updated(previous, corpus, folder, scale, texts)
+                del previous  # not held through a full build
+                if parts is None:
+                    parts = self._made(corpus, folder, scale, texts)
+                texts.finish(corpus, ids)
             made.append(parts)
             np.save(folder / "owners.npy", parts.owners)
             np.save(folder / "spans.npy", parts.spans)
-            _write_corpus(folder, corpus, ids)
             plan = parts.plan
             return Manifest(
                 embedder=EmbedderInfo(self._embedder.name, self._embedder.dim),
@@ -189,17 +191,20 @@ class IndexBuilder:
             analysed=parts.analysed,
         )
 
-    def _made(self, corpus: Corpus, folder: Path, scale: _Bank) -> _Parts:
-        """Every part anew (vectors from the cache where it has them), the vectors written
-        to `folder`."""
-        # One pass finds each chunk's heading, lexical row and views; a second (and a
-        # third, from the first sentence view on) reads the views' texts a part at a time
-        # to embed them. A large corpus's peak memory is the sum of what is alive at once.
+    def _made(self, corpus: Corpus, folder: Path, scale: _Bank, texts: _Texts) -> _Parts:
+        """Every part anew (vectors from the cache where it has them), the vectors and
+        `texts` written to `folder`."""
+        # One pass finds each chunk's heading, lexical row and views and writes out the
+        # chunks and pages; a second (and a third, from the first sentence view on) reads
+        # the views' texts a part at a time to embed them. A large corpus's peak memory is
+        # the sum of what is alive at once.
         finder = ViewFinder(sentences=self._sentence_views)
 
         def analysed() -> Iterator[tuple[Chunk, str]]:
-            for chunk, heading in with_headings(corpus.chunks(), corpus.document):
+            read = texts.reading(corpus.document)
+            for chunk, heading in with_headings(corpus.chunks(), read):
                 finder.add(chunk)
+                texts.chunk(chunk)
                 yield chunk, heading
 
         lexical = LexicalIndex.from_rows(analysed(), compounds=self._compounds)
@@ -214,7 +219,7 @@ class IndexBuilder:
         count = len(owners)
         reader = ViewReader(corpus.chunks, owners, spans)
 
-        def texts(start: int, stop: int) -> list[str]:
+        def views(start: int, stop: int) -> list[str]:
             # Made a part at a time from where they lie: all of them at once were as
             # large as the chunks' text again.
             return reader.texts(np.arange(start, stop, dtype=np.int64))
@@ -231,7 +236,7 @@ class IndexBuilder:
                     out.add(np.arange(start, start + len(vectors), dtype=np.int64), vectors)
                     best.add(vectors)
 
-                embedded = self._embed_parts(count, texts, written)
+                embedded = self._embed_parts(count, views, written)
             calibration = best.calibration(scale.langs)
         else:
             # IVF-Flat keeps its vectors in its lists: built in memory, then saved.
@@ -241,7 +246,7 @@ class IndexBuilder:
             del training
             embedded = self._embed_parts(
                 count,
-                texts,
+                views,
                 lambda start, vectors: store.add(range(start, start + len(vectors)), vectors),
             )
             store.save(path)
@@ -286,7 +291,7 @@ class IndexBuilder:
         return embedded
 
     def _updated(
-        self, previous: _Previous, corpus: Corpus, folder: Path, scale: _Bank
+        self, previous: _Previous, corpus: Corpus, folder: Path, scale: _Bank, texts: _Texts
     ) -> _Parts | None:
         """The parts with each unchanged chunk's vectors (views of the same text) and
         lexical row taken from `previous`, the vectors written to `folder`; None (and
@@ -328,7 +333,10 @@ class IndexBuilder:
             store.add(ids.tolist(), vectors)
             store.save(path)
             calibration = calibrate(store, scale.vectors, scale.langs)
-        headings = [heading for _, heading in with_headings(chunks, corpus.document)]
+        headings = []
+        for chunk, heading in with_headings(chunks, texts.reading(corpus.document)):
+            texts.chunk(chunk)
+            headings.append(heading)
         lexical, _ = previous.lexical.updated(chunks, headings=headings)
         lexical.save(folder / "lexical")
         spans = np.asarray(views.spans, dtype=np.int64).reshape(-1, 2)
@@ -436,22 +444,58 @@ def _moved_owners(
     return owners, used[owners[used] < 0]
 
 
-def _write_corpus(folder: Path, corpus: Corpus, ids: Sequence[str]) -> None:
-    with (folder / "chunks.jsonl").open("wb") as handle:
-        for chunk in corpus.chunks():
-            handle.write(orjson.dumps(chunk.to_json()) + b"\n")
-    docs = {}
-    # The page texts citations point into, so a viewer reads the version that was searched.
-    with (folder / "pages.jsonl").open("wb") as handle:
-        for d in map(corpus.document, ids):
-            docs[d.id] = {
-                "title": d.title,
-                "url": d.url,
-                "kind": d.kind,
-                "lang": d.lang,
-                "copy": d.path,
-            }
-            for page in d.pages:
-                record = {"doc_id": d.id, "page": page.number, "text": page.text}
-                handle.write(orjson.dumps(record) + b"\n")
-    (folder / "documents.json").write_bytes(orjson.dumps(docs))
+class _Texts:
+    """A version's chunks.jsonl, pages.jsonl (the page texts citations point into, so a
+    viewer reads the version that was searched) and documents.json, written as a pass
+    over the corpus reads them (not in a pass of their own)."""
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+        self._chunks = (folder / "chunks.jsonl").open("wb")
+        self._pages = (folder / "pages.jsonl").open("wb")
+        self._documents: dict[str, dict[str, str | None]] = {}
+
+    def chunk(self, chunk: Chunk) -> None:
+        self._chunks.write(orjson.dumps(chunk.to_json()) + b"\n")
+
+    def reading(self, documents: Callable[[str], Document]) -> Callable[[str], Document]:
+        """`documents`, each document it gives also written here."""
+
+        def read(doc_id: str) -> Document:
+            document = documents(doc_id)
+            self._document(document)
+            return document
+
+        return read
+
+    def finish(self, corpus: Corpus, ids: Sequence[str]) -> None:
+        """Adds the documents no chunk led to, and closes the files."""
+        for doc_id in ids:
+            if doc_id not in self._documents:
+                self._document(corpus.document(doc_id))
+        self.close()
+        (self._folder / "documents.json").write_bytes(orjson.dumps(self._documents))
+
+    def close(self) -> None:
+        self._chunks.close()
+        self._pages.close()
+
+    def __enter__(self) -> _Texts:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def _document(self, d: Document) -> None:
+        if d.id in self._documents:
+            return
+        self._documents[d.id] = {
+            "title": d.title,
+            "url": d.url,
+            "kind": d.kind,
+            "lang": d.lang,
+            "copy": d.path,
+        }
+        for page in d.pages:
+            record = {"doc_id": d.id, "page": page.number, "text": page.text}
+            self._pages.write(orjson.dumps(record) + b"\n")

@@ -97,7 +97,7 @@ class CorpusStore:
         return notes
 
     def has_document(self, doc_id: str) -> bool:
-        return (self.root / "documents" / f"{doc_id}.json").is_file()
+        return os.path.isfile(self._document_path(doc_id))  # noqa: PTH113
 
     def chunking(self) -> dict[str, int] | None:
         """The chunker settings the corpus was chunked with (None: not known)."""
@@ -135,8 +135,13 @@ class CorpusStore:
         return sorted(p.name.removesuffix(".json") for p in folder.glob("*.json"))
 
     def document(self, doc_id: str) -> Document:
-        path = self.root / "documents" / f"{doc_id}.json"
-        return Document.from_json(orjson.loads(path.read_bytes()))
+        with open(self._document_path(doc_id), "rb") as handle:  # noqa: PTH123
+            return Document.from_json(orjson.loads(handle.read()))
+
+    def _document_path(self, doc_id: str) -> str:
+        # A plain string: an ingest and its index build ask for every document a few
+        # times, and pathlib's joining was half the time of reading 10,000 small ones.
+        return f"{self.root}/documents/{doc_id}.json"
 
     def chunks(self) -> Iterator[Chunk]:
         """The chunks as they are read from disk (an index build reads them a few times
