@@ -330,8 +330,8 @@ class _Table:
         # The arrays' own buffers, not copies of them: a table is built at its size once.
         below = csr_matrix(
             (
-                np.frombuffer(data, dtype=np.int32),
-                np.frombuffer(indices, dtype=np.int32),
+                np.frombuffer(data, dtype=f"i{data.itemsize}"),  # a C int: 4 bytes here
+                np.frombuffer(indices, dtype=f"i{indices.itemsize}"),
                 np.frombuffer(indptr, dtype=np.int64),
             ),
             shape=(len(indptr) - 1, width),

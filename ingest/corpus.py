@@ -4,6 +4,7 @@ Layout under the data directory:
     corpus/sources.json          every source and what became of it
     corpus/documents/<id>.json   page-numbered text of each document
     corpus/chunks.jsonl          the chunks, in document and page order
+    corpus/.draft-<pid>-<id>/    a run's documents and chunks while it runs (ingest/draft.py)
     files/<id>.<ext>             a copy of each source as it was read (what the app serves)
     added.json                   sources a user added with `kilde ingest ...`
 """
