@@ -63,18 +63,18 @@ class CorpusDraft:
         return self.folder / f"{doc_id}.json"
 
     def chunk_lines(self, drafted: Iterable[Drafted]) -> Iterator[bytes]:
-        """The chunk lines of `drafted`, in that order, a block at a time."""
+        """The chunk lines of `drafted`, in that order, a block at a time (read at their
+        offsets: the file's own position, where `add` writes, is left alone)."""
         self._chunks.flush()
+        descriptor = self._chunks.fileno()
         for part in drafted:
-            self._chunks.seek(part.start)
-            left = part.size
-            while left:
-                block = self._chunks.read(min(left, _BLOCK))
+            at, end = part.start, part.start + part.size
+            while at < end:
+                block = os.pread(descriptor, min(end - at, _BLOCK), at)
                 if not block:
                     raise OSError(f"{self.folder}: the draft's chunk file was cut short")
-                left -= len(block)
+                at += len(block)
                 yield block
-        self._chunks.seek(0, os.SEEK_END)
 
     def close(self) -> None:
         self._chunks.close()
