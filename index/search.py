@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import threading
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -103,7 +105,11 @@ class HybridSearcher:
         lexical: LexicalIndex,
         manifest: Manifest | None = None,
         folder: Path | None = None,
+        pages: int | None = None,
     ) -> None:
+        """`pages`: an open descriptor of the version's page texts, read on first need.
+        Opened with the version: a writer removes versions two publishes old, and a
+        searcher opened before that still reads the pages its citations point into."""
         self.embedder = embedder
         self._store = store
         self._owners = owners
@@ -114,6 +120,8 @@ class HybridSearcher:
         self.manifest = manifest
         self.folder = folder  # the index version this searcher reads
         self._pages: dict[tuple[str, int], str] | None = None
+        self._pages_file = pages
+        self._close_pages = weakref.finalize(self, os.close, pages) if pages is not None else None
         self._page_layouts: dict[tuple[str, int], PageLayout] = {}
         self._pages_lock = threading.Lock()
 
@@ -136,6 +144,7 @@ class HybridSearcher:
                 lexical=LexicalIndex.load(folder / "lexical"),
                 manifest=manifest,
                 folder=folder,
+                pages=os.open(folder / "pages.jsonl", os.O_RDONLY),
             )
 
         return directory.load(read)
@@ -153,7 +162,10 @@ class HybridSearcher:
         """A page's text as this index version has it (what its citations point into)."""
         with self._pages_lock:
             if self._pages is None:
-                self._pages = _read_pages(self.folder) if self.folder else {}
+                self._pages = {}
+                if self._pages_file is not None and self._close_pages is not None:
+                    self._pages = _read_pages(self._pages_file)
+                    self._close_pages()
         return self._pages.get((doc_id, page))
 
     def search(
@@ -368,9 +380,9 @@ def _read_chunks(folder: Path) -> list[Chunk]:
         return [Chunk.from_json(orjson.loads(line)) for line in handle if line.strip()]
 
 
-def _read_pages(folder: Path) -> dict[tuple[str, int], str]:
+def _read_pages(descriptor: int) -> dict[tuple[str, int], str]:
     pages = {}
-    with (folder / "pages.jsonl").open("rb") as handle:
+    with open(descriptor, "rb", closefd=False) as handle:
         for line in handle:
             if line.strip():
                 item = orjson.loads(line)

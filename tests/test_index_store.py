@@ -283,3 +283,16 @@ def test_a_build_in_parts_keeps_each_view_under_its_own_row(tmp_path: Path) -> N
     scores, ids = store.search_many(embedder.embed_passages(texts), 1)
     assert ids[:, 0].tolist() == rows
     assert np.allclose(scores[:, 0], 1.0, atol=1e-5)
+
+
+def test_a_searcher_reads_its_pages_after_its_version_was_removed(tmp_path: Path) -> None:
+    """A writer keeps two versions; a searcher opened on an older one (the app's, while an
+    ingest publishes twice) still reads the pages its citations point into."""
+    docs, chunks = _corpus()
+    first = _build(tmp_path).build(ListedCorpus(docs, chunks))
+    searcher = HybridSearcher.open(IndexDirectory(tmp_path / "index"), HashEmbedder())
+    for _ in range(2):
+        _build(tmp_path).build(ListedCorpus(docs, chunks), force=True)
+    assert not first.folder.exists()
+    assert searcher.page_text("talk", 1) == "Clusters gain value from international networks."
+    assert searcher.layout("guide", 2).paragraphs
