@@ -162,10 +162,10 @@ class HybridSearcher:
         """A page's text as this index version has it (what its citations point into)."""
         with self._pages_lock:
             if self._pages is None:
-                self._pages = {}
-                if self._pages_file is not None and self._close_pages is not None:
-                    self._pages = _read_pages(self._pages_file)
+                found = {} if self._pages_file is None else _read_pages(self._pages_file)
+                if self._close_pages is not None:
                     self._close_pages()
+                self._pages = found
         return self._pages.get((doc_id, page))
 
     def search(
@@ -383,6 +383,7 @@ def _read_chunks(folder: Path) -> list[Chunk]:
 def _read_pages(descriptor: int) -> dict[tuple[str, int], str]:
     pages = {}
     with open(descriptor, "rb", closefd=False) as handle:
+        handle.seek(0)  # from the start, also when an earlier read failed part way
         for line in handle:
             if line.strip():
                 item = orjson.loads(line)
