@@ -123,12 +123,6 @@ def _short(heading: str) -> str:
 _SHORT_SECTION = 60
 
 
-def section_headings(documents: Sequence[Document], chunks: Sequence[Chunk]) -> list[str]:
-    """`with_headings`'s headings, for chunks and documents in hand."""
-    by_id = {d.id: d for d in documents}
-    return [heading for _, heading in with_headings(chunks, by_id.get)]
-
-
 def with_headings(
     chunks: Iterable[Chunk], document: Callable[[str], Document | None]
 ) -> Iterator[tuple[Chunk, str]]:

@@ -10,7 +10,7 @@ from index.sections import (
     cited_place,
     find_headings,
     heading_before,
-    section_headings,
+    with_headings,
 )
 
 
@@ -68,7 +68,8 @@ def test_a_chunk_after_its_heading_is_given_the_heading() -> None:
         Chunk("d:p1:b", "d", 1, after, len(text), text[after:], "no"),
     ]
     # The first chunk holds its heading itself; the second stands under it.
-    assert section_headings([document], chunks) == ["", "Charles Wessner, Georgetown University"]
+    found = [heading for _, heading in with_headings(chunks, {document.id: document}.get)]
+    assert found == ["", "Charles Wessner, Georgetown University"]
 
 
 def test_a_passage_is_placed_by_its_section_and_paragraph() -> None:
