@@ -95,8 +95,7 @@ class _Previous:
 
     @property
     def plan(self) -> StorePlan:
-        store = self.manifest.store
-        return StorePlan(store["kind"], store["reason"], store["nlist"], store["nprobe"])
+        return StorePlan.of_manifest(self.manifest.store)
 
 
 class IndexBuilder:
@@ -322,8 +321,9 @@ class IndexBuilder:
             with FlatFileWriter(path, self._embedder.dim, rows) as out:
                 for part_ids, part in read_parts(before, _ADD_AT_ONCE):
                     keep = owners[part_ids] >= 0
-                    out.add(part_ids[keep], part[keep])
-                    best.add(part[keep])
+                    kept_rows = part[keep]
+                    out.add(part_ids[keep], kept_rows)
+                    best.add(kept_rows)
                 out.add(ids, vectors)
                 best.add(vectors)
             calibration = best.calibration(scale.langs)

@@ -9,7 +9,6 @@ memory, and grew with every file.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from typing import Protocol
 
 from index.chunk import Chunk
@@ -28,22 +27,18 @@ class Corpus(Protocol):
         ...
 
 
-@dataclass(frozen=True)
 class ListedCorpus:
     """A corpus held in memory (a test's, or one just made)."""
 
-    documents: Sequence[Document]
-    listed: Sequence[Chunk]
-    _by_id: dict[str, Document] = field(init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_by_id", {d.id: d for d in self.documents})
+    def __init__(self, documents: Sequence[Document], chunks: Sequence[Chunk]) -> None:
+        self._documents = {d.id: d for d in documents}
+        self._chunks = list(chunks)
 
     def document_ids(self) -> list[str]:
-        return list(self._by_id)
+        return list(self._documents)
 
     def document(self, doc_id: str) -> Document:
-        return self._by_id[doc_id]
+        return self._documents[doc_id]
 
     def chunks(self) -> Iterator[Chunk]:
-        return iter(self.listed)
+        return iter(self._chunks)

@@ -132,11 +132,11 @@ class HybridSearcher:
         def read(folder: Path, manifest: Manifest) -> HybridSearcher:
             manifest.check_format()
             manifest.check_embedder(embedder.name, embedder.dim)
-            store = manifest.store
-            plan = StorePlan(store["kind"], store["reason"], store["nlist"], store["nprobe"])
             return cls(
                 embedder=embedder,
-                store=FaissStore.load(folder / "vectors.faiss", plan),
+                store=FaissStore.load(
+                    folder / "vectors.faiss", StorePlan.of_manifest(manifest.store)
+                ),
                 owners=np.load(folder / "owners.npy", allow_pickle=False),
                 spans=np.load(folder / "spans.npy", allow_pickle=False),
                 chunks=_read_chunks(folder),

@@ -64,6 +64,11 @@ class StorePlan:
     nprobe: int = 0
 
     @classmethod
+    def of_manifest(cls, store: dict[str, Any]) -> StorePlan:
+        """The plan a manifest's `store` section records."""
+        return cls(store["kind"], store["reason"], store["nlist"], store["nprobe"])
+
+    @classmethod
     def for_size(cls, rows: int, exact_max: int) -> StorePlan:
         if rows <= exact_max:
             return cls("flat", f"{rows} vectors <= index.exact_max ({exact_max}): exact search")
@@ -86,24 +91,15 @@ class FaissStore:
         self.plan = plan
 
     @classmethod
-    def create(
-        cls, dim: int, plan: StorePlan, training: Vectors | None = None, *, capacity: int = 0
-    ) -> FaissStore:
+    def create(cls, dim: int, plan: StorePlan, training: Vectors | None = None) -> FaissStore:
         """An empty store; an IVF one trained on `training` (the rows `training_rows`
-        picks: k-means needs a few dozen per list, more only slow it). A flat one has room
-        for `capacity` vectors from the start."""
+        picks: k-means needs a few dozen per list, more only slow it). (An index build
+        writes a flat one's file itself, a part at a time: index/flat_file.py.)"""
         import faiss  # lazy
 
         if plan.kind == "flat":
-            flat = faiss.IndexFlatIP(dim)
-            # Made as large as it will be, then emptied (the room stays): grown a part at a
-            # time, the vector array was copied into one twice its size, and a build peaked
-            # at about three times the vectors' size (600,000 vectors: 294 MiB -> 34 more
-            # than the vectors). No id-to-row map either (IndexIDMap, not IDMap2): nothing
-            # looks a vector up by its id.
-            flat.codes.resize(capacity * flat.code_size)
-            flat.codes.resize(0)
-            return cls(faiss.IndexIDMap(flat), plan)
+            # No id-to-row map (IndexIDMap, not IDMap2): nothing looks a vector up by its id.
+            return cls(faiss.IndexIDMap(faiss.IndexFlatIP(dim)), plan)
         quantizer = faiss.IndexFlatIP(dim)
         index = faiss.IndexIVFFlat(quantizer, dim, plan.nlist, faiss.METRIC_INNER_PRODUCT)
         if training is None or len(training) < plan.nlist:

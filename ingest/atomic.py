@@ -8,6 +8,13 @@ from collections.abc import Iterable
 from pathlib import Path
 
 
+def synced(path: Path) -> Path:
+    """`path` after its bytes are on disk (fsync), to be moved into place whole."""
+    with path.open("rb+") as handle:
+        os.fsync(handle.fileno())
+    return path
+
+
 def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
     """Write to a temporary file in the same folder, fsync, then rename over `path`.
     `data`: the bytes, or pieces of them written as they come (a large file is then never

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from index.chunk import Chunk
 from index.document import Document
-from ingest.atomic import write_atomic
+from ingest.atomic import synced, write_atomic
 from ingest.draft import CorpusDraft, Drafted
 from ingest.errors import IngestError
 from ingest.settings import SourceSpec
@@ -86,7 +86,7 @@ class CorpusStore:
             # Most documents of a re-run are as they were: comparing is cheaper than a
             # synced write. Another is synced and moved into place whole.
             if part.written and not (target.is_file() and filecmp.cmp(made, target, False)):
-                _synced(made).replace(target)
+                synced(made).replace(target)
         keep = {f"{part.doc_id}.json" for part in drafted}
         for stale in folder.glob("*.json"):
             if stale.name not in keep:
@@ -253,9 +253,3 @@ def _added_specs(items: object) -> list[SourceSpec]:
                 f"source {number}: {where + ': ' if where else ''}{problem['msg']}"
             ) from error
     return specs
-
-
-def _synced(path: Path) -> Path:
-    with path.open("rb+") as handle:
-        os.fsync(handle.fileno())
-    return path
